@@ -1,0 +1,40 @@
+# The two commands of INTERFACES.md §1, and a few more. Only python3 and make are assumed.
+PY := .venv/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test bench lint format migrations-check demo-logins
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_demo
+	@$(MAKE) --no-print-directory demo-logins
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+
+demo-logins: install
+	@$(DEV_ENV) $(PY) manage.py load_demo --logins-only
+
+test: install
+	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(DEV_ENV) $(PY) -m bench.run
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+migrations-check: install
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run

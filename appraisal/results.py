@@ -1,0 +1,60 @@
+"""The results document (INTERFACES.md §4), built from stored results."""
+
+from __future__ import annotations
+
+from criteria.models import Participation, Year
+
+from .models import AreaResult, UnitResult
+from .scoring import display, unit_code_key
+
+
+def results_document(year: Year) -> dict:
+    unit_results = list(
+        UnitResult.objects.filter(computation__year=year).select_related(
+            "participation__unit", "participation__block"
+        )
+    )
+    areas_by_result: dict[int, list[AreaResult]] = {}
+    for area in (
+        AreaResult.objects.filter(unit_result__computation__year=year)
+        .select_related("criterion")
+        .order_by("criterion__sort_key")
+    ):
+        areas_by_result.setdefault(area.unit_result_id, []).append(area)
+
+    blocks: dict[str, dict] = {}
+    for block in sorted(
+        {p.block for p in Participation.objects.filter(year=year).select_related("block")},
+        key=lambda b: b.code,
+    ):
+        blocks[block.code] = {"code": block.code, "name": block.name, "units": []}
+    for result in sorted(
+        unit_results,
+        key=lambda r: (r.rank, unit_code_key(r.participation.unit.code)),
+    ):
+        participation = result.participation
+        blocks[participation.block.code]["units"].append(
+            {
+                "code": participation.unit.code,
+                "name": participation.name,
+                "total": display(result.total, 3),
+                "max": display(result.max_points, 3),
+                "index": display(result.index, 2),
+                "rank": result.rank,
+                "rank_change": result.rank_change,
+                "band": result.band,
+                "classification": result.classification,
+                "self_review": list(result.self_review),
+                "areas": [
+                    {
+                        "code": area.criterion.code,
+                        "score": display(area.score, 3),
+                        "max": display(area.max_points, 3),
+                        "index": display(area.index, 2),
+                    }
+                    for area in areas_by_result.get(result.pk, [])
+                ],
+                "warnings": list(result.warnings),
+            }
+        )
+    return {"year": year.year, "blocks": list(blocks.values())}

@@ -1,0 +1,161 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from units.models import Block, Unit
+
+POINTS = {"max_digits": 8, "decimal_places": 3}
+
+
+class Year(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Dự thảo"
+        SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+        APPRAISAL = "appraisal", "Thẩm định"
+        REVIEW = "review", "Hội đồng xem xét"
+        PUBLISHED = "published", "Đã công bố"
+
+    year = models.PositiveSmallIntegerField("năm", unique=True)
+    name = models.CharField("tên đợt đánh giá", max_length=300)
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    self_assessment_opens = models.DateTimeField("mở tự đánh giá", null=True, blank=True)
+    self_assessment_closes = models.DateTimeField("đóng tự đánh giá", null=True, blank=True)
+    appraisal_opens = models.DateTimeField("mở thẩm định", null=True, blank=True)
+    appraisal_closes = models.DateTimeField("đóng thẩm định", null=True, blank=True)
+    published_on = models.DateField("ngày công bố", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "năm đánh giá"
+        verbose_name_plural = "năm đánh giá"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Participation(models.Model):
+    """A unit taking part in a year, as it was that year (block, name, head)."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="participations", verbose_name="năm"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="participations", verbose_name="đơn vị"
+    )
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, verbose_name="khối")
+    name = models.CharField("tên đơn vị", max_length=200)
+    head_title = models.CharField("chức danh người đứng đầu", max_length=200, blank=True)
+    head_name = models.CharField("họ tên người đứng đầu", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "đơn vị tham gia"
+        verbose_name_plural = "đơn vị tham gia"
+        ordering = ["year", "block__code", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="unique_participation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.unit.code} {self.name}"
+
+
+def code_sort_key(code: str) -> str:
+    """`3.10.1` sorts after `3.9`: zero-pad each dotted segment."""
+    return ".".join(part.zfill(4) for part in code.split("."))
+
+
+class Criterion(models.Model):
+    """A node of a (year, block) criteria tree: lĩnh vực → tiêu chí → tiêu chí thành phần."""
+
+    class Method(models.TextChoices):
+        EVIDENCE = "evidence", "Qua tài liệu kiểm chứng"
+        SURVEY = "survey", "Qua điều tra xã hội học"
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", "Thường"
+        DEDUCTION = "deduction", "Điểm trừ"
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="criteria", verbose_name="năm"
+    )
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, verbose_name="khối")
+    code = models.CharField("mã", max_length=32)
+    sort_key = models.CharField(max_length=80, editable=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        verbose_name="thuộc",
+    )
+    name = models.TextField("tên")
+    max_points = models.DecimalField(
+        "điểm tối đa", **POINTS, validators=[MinValueValidator(Decimal(0))]
+    )
+    method = models.CharField(
+        "phương pháp chấm", max_length=10, choices=Method.choices, blank=True,
+        help_text="Chỉ với tiêu chí lá.",
+    )
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices, default=Kind.NORMAL)
+    counts_for_classification = models.BooleanField(
+        "tính khi xếp loại người đứng đầu", null=True, blank=True,
+        help_text="Chỉ với lĩnh vực; để trống: có khi mọi tiêu chí lá chấm qua tài liệu kiểm chứng.",
+    )
+    rubric = models.JSONField(
+        "thang chấm theo tỷ lệ", default=list, blank=True,
+        help_text='Các cặp [ngưỡng, điểm], ngưỡng cao nhất trước, ví dụ [["100", "1"], ["80", "0.5"]].',
+    )
+    is_leaf = models.BooleanField("là tiêu chí lá", default=True)
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "bộ chỉ số (tiêu chí)"
+        ordering = ["year", "block__code", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "block", "code"], name="unique_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = code_sort_key(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".")
+
+    @property
+    def area_code(self) -> str:
+        return self.code.split(".")[0]
+
+
+class BlockRules(models.Model):
+    """The year's rules for one block, in the workbook's notation (INTERFACES.md §2)."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="rules", verbose_name="năm"
+    )
+    block = models.ForeignKey(Block, on_delete=models.PROTECT, verbose_name="khối")
+    bands = models.CharField("ngưỡng nhóm (%)", max_length=60, default="90;80;70")
+    xuat_sac = models.CharField("Hoàn thành xuất sắc (tổng;từng lĩnh vực)", max_length=20, default="90;80")
+    tot = models.CharField("Hoàn thành tốt (tổng;từng lĩnh vực)", max_length=20, default="80;70")
+    hoan_thanh = models.CharField("Hoàn thành (tổng;từng lĩnh vực)", max_length=20, default="65;50")
+    self_review = models.CharField(
+        "lĩnh vực phải kiểm điểm (mã:ngưỡng)", max_length=200, default="3:75;7:75"
+    )
+
+    class Meta:
+        verbose_name = "quy tắc xếp nhóm, xếp loại"
+        verbose_name_plural = "quy tắc xếp nhóm, xếp loại"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "block"], name="unique_block_rules"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – khối {self.block.code}"

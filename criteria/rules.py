@@ -1,0 +1,104 @@
+"""The workbook's notation for numbers and rules (INTERFACES.md §2), parsed and written."""
+
+from decimal import Decimal, InvalidOperation
+
+DEFAULT_RULES = {
+    "bands": "90;80;70",
+    "xuat_sac": "90;80",
+    "tot": "80;70",
+    "hoan_thanh": "65;50",
+    "self_review": "3:75;7:75",
+}
+
+
+def parse_decimal(value) -> Decimal:
+    """A number from a cell: numeric, or text with `.` or `,` as decimal separator.
+
+    Raises ValueError with a Vietnamese message.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' không phải là số")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Cells hold binary floats: their shortest repr is the number the user typed.
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"'{value}' không phải là số") from None
+    if not number.is_finite():
+        raise ValueError(f"'{value}' không phải là số")
+    return number
+
+
+def format_decimal(value: Decimal) -> str:
+    """Shortest plain text of a Decimal, `,` as separator: 0.500 → '0,5'."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def parse_number_list(text: str) -> tuple[Decimal, ...]:
+    return tuple(parse_decimal(part) for part in str(text).split(";") if part.strip())
+
+
+def parse_bands(text: str) -> tuple[Decimal, ...]:
+    bands = parse_number_list(text)
+    if not bands:
+        raise ValueError("cần ít nhất một ngưỡng nhóm")
+    if list(bands) != sorted(bands, reverse=True) or len(set(bands)) != len(bands):
+        raise ValueError("các ngưỡng nhóm phải giảm dần, ví dụ 90;80;70")
+    if any(b < 0 or b > 100 for b in bands):
+        raise ValueError("ngưỡng nhóm phải trong khoảng 0…100")
+    return bands
+
+
+def parse_class_rule(text: str) -> tuple[Decimal, Decimal]:
+    numbers = parse_number_list(text)
+    if len(numbers) != 2 or any(n < 0 or n > 100 for n in numbers):
+        raise ValueError("cần hai ngưỡng (tổng;từng lĩnh vực) trong khoảng 0…100, ví dụ 90;80")
+    return numbers[0], numbers[1]
+
+
+def parse_self_review(text: str) -> tuple[tuple[str, Decimal], ...]:
+    pairs = []
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        code, sep, threshold = part.partition(":")
+        if not sep or not code.strip():
+            raise ValueError(f"'{part}' không đúng dạng mã_lĩnh_vực:ngưỡng, ví dụ 3:75")
+        number = parse_decimal(threshold)
+        if number < 0 or number > 100:
+            raise ValueError(f"ngưỡng '{threshold}' phải trong khoảng 0…100")
+        pairs.append((code.strip(), number))
+    return tuple(pairs)
+
+
+def parse_rubric(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """`100:1;80:0,5;0:0` → ((100, 1), (80, 0.5), (0, 0)); thresholds strictly decreasing."""
+    pairs = []
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        threshold, sep, points = part.partition(":")
+        if not sep:
+            raise ValueError(f"'{part}' không đúng dạng ngưỡng:điểm, ví dụ 80:0,5")
+        pairs.append((parse_decimal(threshold), parse_decimal(points)))
+    thresholds = [t for t, _ in pairs]
+    if thresholds != sorted(thresholds, reverse=True) or len(set(thresholds)) != len(thresholds):
+        raise ValueError("các ngưỡng của thang chấm phải giảm dần, ngưỡng cao nhất trước")
+    if any(points < 0 for _, points in pairs):
+        raise ValueError("điểm của thang chấm không được âm")
+    return tuple(pairs)
+
+
+def format_rubric(pairs) -> str:
+    return ";".join(
+        f"{format_decimal(Decimal(t))}:{format_decimal(Decimal(p))}" for t, p in pairs
+    )

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Answer, Ballot, Question, RespondentGroup, Scale, ScaleOption
+
+
+@admin.register(RespondentGroup)
+class RespondentGroupAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "year"]
+    list_filter = ["year"]
+
+
+class ScaleOptionInline(admin.TabularInline):
+    model = ScaleOption
+    extra = 0
+
+
+@admin.register(Scale)
+class ScaleAdmin(admin.ModelAdmin):
+    list_display = ["code", "year"]
+    list_filter = ["year"]
+    inlines = [ScaleOptionInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["criterion", "scale", "text"]
+    list_filter = ["criterion__year", "criterion__block"]
+    raw_id_fields = ["criterion"]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(admin.ModelAdmin):
+    list_display = ["code", "year", "group"]
+    list_filter = ["year", "group"]
+    search_fields = ["code"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["ballot", "participation", "criterion", "option"]
+    list_filter = ["ballot__year"]
+    search_fields = ["ballot__code", "participation__unit__code"]
+    raw_id_fields = ["ballot", "participation", "criterion", "option"]
+    list_select_related = ["ballot", "participation__unit", "criterion", "option"]
