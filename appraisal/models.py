@@ -30,7 +30,9 @@ class UnitResult(models.Model):
         KHONG_HOAN_THANH = "khong_hoan_thanh", "Không hoàn thành nhiệm vụ"
 
     computation = models.ForeignKey(
-        Computation, on_delete=models.CASCADE, related_name="unit_results",
+        Computation,
+        on_delete=models.CASCADE,
+        related_name="unit_results",
         verbose_name="lần tính",
     )
     participation = models.OneToOneField(
@@ -70,3 +72,6 @@ class AreaResult(models.Model):
         verbose_name = "kết quả lĩnh vực"
         verbose_name_plural = "kết quả lĩnh vực"
         ordering = ["unit_result", "criterion__sort_key"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_result} – lĩnh vực {self.criterion.code}"

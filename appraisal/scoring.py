@@ -184,9 +184,7 @@ def leaf_points(leaf: Leaf, unit: UnitInput) -> tuple[Decimal | None, str | None
     return ZERO, f"{leaf.code}: chưa có điểm thẩm định (tính 0 điểm)"
 
 
-def classify_head(
-    index: Decimal, area_indices: Iterable[Decimal], rules: Rules
-) -> str:
+def classify_head(index: Decimal, area_indices: Iterable[Decimal], rules: Rules) -> str:
     """The highest class whose two conditions both hold (DOMAIN §5)."""
     lowest_area = min(area_indices, default=None)
     for rule in rules.classes:
@@ -269,7 +267,7 @@ def score_unit(criteria: CriteriaSet, rules: Rules, unit: UnitInput) -> UnitScor
 def unit_code_key(code: str) -> tuple:
     """Natural order of unit codes: A2 before A10."""
     head = code.rstrip("0123456789")
-    tail = code[len(head):]
+    tail = code[len(head) :]
     return (head, int(tail) if tail else -1, code)
 
 

@@ -120,9 +120,13 @@ def previous_ranks_for(year: Year) -> dict[str, int]:
 def year_inputs(year: Year):
     """Everything the engine needs for a year, block by block."""
     participations = list(
-        Participation.objects.filter(year=year).select_related("unit", "block").order_by("unit__code")
+        Participation.objects.filter(year=year)
+        .select_related("unit", "block")
+        .order_by("unit__code")
     )
-    criteria = list(Criterion.objects.filter(year=year).select_related("block").order_by("sort_key"))
+    criteria = list(
+        Criterion.objects.filter(year=year).select_related("block").order_by("sort_key")
+    )
     rules = {r.block_id: r for r in BlockRules.objects.filter(year=year)}
     entries: dict[int, dict[str, scoring.LeafEntry]] = defaultdict(dict)
     for score in Score.objects.filter(participation__year=year).select_related("criterion"):
@@ -140,14 +144,18 @@ def year_inputs(year: Year):
     for block in sorted({p.block for p in participations}, key=lambda b: b.code):
         block_criteria = [c for c in criteria if c.block_id == block.pk]
         units = [
-            scoring.UnitInput(
-                code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk]
-            )
+            scoring.UnitInput(code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk])
             for p in participations
             if p.block_id == block.pk
         ]
         blocks.append(
-            (block, block_criteria, criteria_set_for(block_criteria), rules_for(rules.get(block.pk)), units)
+            (
+                block,
+                block_criteria,
+                criteria_set_for(block_criteria),
+                rules_for(rules.get(block.pk)),
+                units,
+            )
         )
     return participations, blocks
 
@@ -187,7 +195,7 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     by_code = {p.unit.code: p for p in participations}
     scored = []
     done = 0
-    for block, block_criteria, criteria_set, rules, units in blocks:
+    for _block, block_criteria, criteria_set, rules, units in blocks:
         results = scoring.score_block(criteria_set, rules, units, previous_ranks)
         scored.append((block_criteria, results))
         done += len(units)
@@ -197,7 +205,9 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     with transaction.atomic():
         Computation.objects.filter(year=year).delete()
         computation = Computation.objects.create(
-            year=year, computed_at=timezone.now(), fingerprint=fingerprint_of(blocks, previous_ranks)
+            year=year,
+            computed_at=timezone.now(),
+            fingerprint=fingerprint_of(blocks, previous_ranks),
         )
         areas_to_create = []
         for block_criteria, results in scored:

@@ -11,8 +11,14 @@ class BlockRulesInline(admin.TabularInline):
 @admin.register(Year)
 class YearAdmin(admin.ModelAdmin):
     list_display = [
-        "year", "name", "status", "self_assessment_opens", "self_assessment_closes",
-        "appraisal_opens", "appraisal_closes", "published_on",
+        "year",
+        "name",
+        "status",
+        "self_assessment_opens",
+        "self_assessment_closes",
+        "appraisal_opens",
+        "appraisal_closes",
+        "published_on",
     ]
     list_filter = ["status"]
     inlines = [BlockRulesInline]

@@ -89,7 +89,11 @@ class Criterion(models.Model):
     code = models.CharField("mã", max_length=32)
     sort_key = models.CharField(max_length=80, editable=False)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         verbose_name="thuộc",
     )
     name = models.TextField("tên")
@@ -97,16 +101,23 @@ class Criterion(models.Model):
         "điểm tối đa", **POINTS, validators=[MinValueValidator(Decimal(0))]
     )
     method = models.CharField(
-        "phương pháp chấm", max_length=10, choices=Method.choices, blank=True,
+        "phương pháp chấm",
+        max_length=10,
+        choices=Method.choices,
+        blank=True,
         help_text="Chỉ với tiêu chí lá.",
     )
     kind = models.CharField("loại", max_length=10, choices=Kind.choices, default=Kind.NORMAL)
     counts_for_classification = models.BooleanField(
-        "tính khi xếp loại người đứng đầu", null=True, blank=True,
+        "tính khi xếp loại người đứng đầu",
+        null=True,
+        blank=True,
         help_text="Chỉ với lĩnh vực; để trống: có khi mọi tiêu chí lá chấm qua tài liệu kiểm chứng.",
     )
     rubric = models.JSONField(
-        "thang chấm theo tỷ lệ", default=list, blank=True,
+        "thang chấm theo tỷ lệ",
+        default=list,
+        blank=True,
         help_text='Các cặp [ngưỡng, điểm], ngưỡng cao nhất trước, ví dụ [["100", "1"], ["80", "0.5"]].',
     )
     is_leaf = models.BooleanField("là tiêu chí lá", default=True)
@@ -143,7 +154,9 @@ class BlockRules(models.Model):
     )
     block = models.ForeignKey(Block, on_delete=models.PROTECT, verbose_name="khối")
     bands = models.CharField("ngưỡng nhóm (%)", max_length=60, default="90;80;70")
-    xuat_sac = models.CharField("Hoàn thành xuất sắc (tổng;từng lĩnh vực)", max_length=20, default="90;80")
+    xuat_sac = models.CharField(
+        "Hoàn thành xuất sắc (tổng;từng lĩnh vực)", max_length=20, default="90;80"
+    )
     tot = models.CharField("Hoàn thành tốt (tổng;từng lĩnh vực)", max_length=20, default="80;70")
     hoan_thanh = models.CharField("Hoàn thành (tổng;từng lĩnh vực)", max_length=20, default="65;50")
     self_review = models.CharField(

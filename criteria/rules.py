@@ -99,6 +99,4 @@ def parse_rubric(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
 
 
 def format_rubric(pairs) -> str:
-    return ";".join(
-        f"{format_decimal(Decimal(t))}:{format_decimal(Decimal(p))}" for t, p in pairs
-    )
+    return ";".join(f"{format_decimal(Decimal(t))}:{format_decimal(Decimal(p))}" for t, p in pairs)

@@ -6,7 +6,11 @@ from .models import Score
 @admin.register(Score)
 class ScoreAdmin(admin.ModelAdmin):
     list_display = [
-        "participation", "criterion", "self_score", "appraised_score", "not_applicable",
+        "participation",
+        "criterion",
+        "self_score",
+        "appraised_score",
+        "not_applicable",
         "updated_at",
     ]
     list_filter = ["participation__year", "participation__block", "not_applicable"]

@@ -31,7 +31,10 @@ class Job(models.Model):
     message = models.TextField("thông báo", blank=True)
     errors = models.JSONField("lỗi", default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name="người tạo",
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)

@@ -50,7 +50,9 @@ class ScaleOption(models.Model):
     code = models.CharField("mã phương án", max_length=20)
     label = models.CharField("nhãn", max_length=200)
     coefficient = models.DecimalField(
-        "hệ số", max_digits=6, decimal_places=4,
+        "hệ số",
+        max_digits=6,
+        decimal_places=4,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
     counted = models.BooleanField("được tính", default=True)
@@ -124,3 +126,6 @@ class Answer(models.Model):
                 fields=["ballot", "participation", "criterion"], name="unique_answer"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot.code}: {self.criterion.code} → {self.option.code}"

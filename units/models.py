@@ -51,12 +51,18 @@ class Membership(models.Model):
         COUNCIL = "council", "Thành viên Hội đồng"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name="người dùng",
     )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name="đơn vị công tác",
         help_text="Đơn vị của cán bộ; với thành viên Tổ thư ký là cơ quan cử người "
         "(không được thẩm định đơn vị mình).",
@@ -70,4 +76,6 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}" + (f" ({self.unit.code})" if self.unit else "")
+        return f"{self.user} – {self.get_role_display()}" + (
+            f" ({self.unit.code})" if self.unit else ""
+        )

@@ -9,10 +9,16 @@ def test_two_units_rank_and_classify():
         leaves=(scoring.Leaf("1.1", D(10)), scoring.Leaf("2.1", D(10), method=scoring.SURVEY)),
     )
     units = [
-        scoring.UnitInput("A1", {"1.1": scoring.LeafEntry(appraised_score=D(9))},
-                          {"2.1": scoring.SurveyTally(D("9.5"), 10)}),
-        scoring.UnitInput("A2", {"1.1": scoring.LeafEntry(appraised_score=D(7))},
-                          {"2.1": scoring.SurveyTally(D(5), 10)}),
+        scoring.UnitInput(
+            "A1",
+            {"1.1": scoring.LeafEntry(appraised_score=D(9))},
+            {"2.1": scoring.SurveyTally(D("9.5"), 10)},
+        ),
+        scoring.UnitInput(
+            "A2",
+            {"1.1": scoring.LeafEntry(appraised_score=D(7))},
+            {"2.1": scoring.SurveyTally(D(5), 10)},
+        ),
     ]
     results = scoring.score_block(criteria, scoring.Rules(), units, {"A1": 2, "A2": 1})
     assert [r.code for r in results] == ["A1", "A2"]
