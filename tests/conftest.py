@@ -4,9 +4,9 @@ from parindex.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
-def eager_jobs():
+def eager_jobs(request):
     """Jobs run in-process in tests, unless a test starts a real worker (`worker` marker)."""
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
     yield
     celery_app.conf.task_always_eager = previous

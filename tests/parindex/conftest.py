@@ -1,0 +1,157 @@
+"""A real Celery worker process for the tests marked `worker` (PostgreSQL + Redis only)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from parindex.celery import app as celery_app
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 30
+STOP_TIMEOUT = 15
+
+
+def worker_skip_reason() -> str | None:
+    if not settings.REDIS_URL:
+        return "needs REDIS_URL (e.g. redis://127.0.0.1:6379/15) for a real Celery worker"
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs DATABASE_URL=postgres://…: the worker process shares the test database"
+    return None
+
+
+def worker_database_url() -> str:
+    """The database pytest-django created (`test_…`), for the worker process."""
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{quote(db['NAME'], safe='')}"
+
+
+def broker_purge() -> None:
+    """Empty the queue and forget messages a killed worker left unacknowledged."""
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.client.delete("unacked", "unacked_index", "unacked_mutex")
+
+
+def celery_command() -> list[str]:
+    script = Path(sys.executable).with_name("celery")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
+
+
+class Worker:
+    """`celery -A parindex worker` in a subprocess, pointed at the test database."""
+
+    def __init__(self, log_dir: Path, *, pool: str = "solo", env: dict | None = None):
+        self.name = f"parindex-test-{uuid.uuid4().hex[:8]}@localhost"
+        self.pool = pool
+        self.log_path = log_dir / f"{self.name.split('@')[0]}.log"
+        self.extra_env = env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Worker":
+        env = {
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "PARINDEX_TESTING": "1",
+            **self.extra_env,
+        }
+        command = [
+            *celery_command(),
+            "-A",
+            "parindex",
+            "worker",
+            f"--pool={self.pool}",
+            "--concurrency=1",
+            "-l",
+            "warning",
+            "-n",
+            self.name,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not celery_app.control.ping(destination=[self.name], timeout=0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"Celery worker did not start:\n{self.log()}")
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def active_tasks(self) -> list[dict]:
+        replies = celery_app.control.inspect([self.name], timeout=1).active() or {}
+        return replies.get(self.name, [])
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: no warm shutdown, nothing acknowledged or rejected."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # warm shutdown: finishes the running task first
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture(scope="module")
+def worker_broker(django_db_setup):
+    """Skips without PostgreSQL + Redis; sends tasks to the broker instead of running them."""
+    reason = worker_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    broker_purge()
+    yield
+    broker_purge()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(worker_broker, tmp_path_factory):
+    """One solo worker for a test module (a test switches eager mode off via its marker)."""
+    worker = Worker(tmp_path_factory.mktemp("celery")).start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def start_worker(worker_broker, tmp_path):
+    """Start workers of one's own (e.g. to kill them); every one is stopped afterwards."""
+    workers: list[Worker] = []
+
+    def start(**kwargs) -> Worker:
+        workers.append(Worker(tmp_path, **kwargs).start())
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    broker_purge()
