@@ -1,0 +1,56 @@
+"""The year workbook (INTERFACES.md §2): import and export of a whole assessment year.
+
+    year_workbook_import(source=path, replace=False) → (Year, rows stored per sheet)
+    year_workbook_export(year=year, out=path)        → the path written
+    year_workbook_render(year=year)                  → (filename, content type, bytes)
+
+Reading (calamine) → validation into plain data, every error collected as
+`sheet!row: column: reason` → one transaction of bulk inserts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from django.core.exceptions import ValidationError
+
+from criteria.models import Year
+
+from .export import year_workbook_export, year_workbook_render, year_workbook_write
+from .read import workbook_read
+from .validate import YearData, workbook_validate, year_target_check
+from .write import year_data_delete, year_data_write
+
+__all__ = [
+    "YearData",
+    "workbook_check",
+    "year_data_delete",
+    "year_workbook_export",
+    "year_workbook_import",
+    "year_workbook_render",
+    "year_workbook_write",
+]
+
+
+def workbook_check(
+    *, source: str | Path | BinaryIO, replace: bool = False
+) -> tuple[YearData, list[str]]:
+    """Read and validate without writing: the data and every error line."""
+    sheets, errors = workbook_read(source)
+    if errors:
+        # A missing sheet or column would make every later row look wrong.
+        return YearData(), errors
+    data, errors = workbook_validate(sheets)
+    errors.extend(year_target_check(data=data, replace=replace))
+    return data, errors
+
+
+def year_workbook_import(
+    *, source: str | Path | BinaryIO, replace: bool = False
+) -> tuple[Year, dict[str, int]]:
+    """Import a year workbook, all or nothing; raises ValidationError listing every error."""
+    data, errors = workbook_check(source=source, replace=replace)
+    if errors:
+        raise ValidationError(errors)
+    return year_data_write(data=data, replace=replace)

@@ -1,0 +1,397 @@
+"""Ballot rows (the `ballots` sheet of INTERFACES.md §2): read, validate, write.
+
+Both the year workbook import and `import_ballots` go through `ballot_rows_validate`, so
+a ballot is judged the same way wherever it comes from. Validation works on codes only
+(the workbook's codes are not in the database yet); `ballot_rows_write` turns the codes
+into ids with a few dictionaries and writes with `bulk_create`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from criteria.models import Criterion, Participation, Year
+
+from .models import Answer, Ballot, Question, RespondentGroup, ScaleOption
+
+BALLOT_COLUMNS = ("ballot", "group", "unit", "criterion", "option")
+BATCH_SIZE = 2000
+BALLOT_CODE_LENGTH = 40
+
+Row = Mapping[str, object]
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text the user meant: 2022.0 → '2022', blank → ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def location(sheet: str, row: int, column: str, reason: str) -> str:
+    """The error line of INTERFACES §2: `sheet!row: column: reason`."""
+    return f"{sheet}!{row}: {column}: {reason}"
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    scale: str
+    groups: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SurveyCodes:
+    """What a ballot row may refer to, by code."""
+
+    year: int
+    groups: frozenset[str]
+    unit_blocks: Mapping[str, str]  # unit code → block code
+    criteria: Mapping[tuple[str, str], str]  # (block, code) → method ('' on inner nodes)
+    questions: Mapping[tuple[str, str], SurveyQuestion]  # (block, criterion code)
+    options: Mapping[str, frozenset[str]]  # scale code → option codes
+    # Already stored, when appending to a year's ballots.
+    ballot_groups: Mapping[str, str] = field(default_factory=dict)
+    answered: frozenset[tuple[str, str, str]] = frozenset()  # (ballot, unit, criterion)
+    # Units already reported as wrong elsewhere: their rows are skipped, not re-reported.
+    unchecked_units: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    ballot: str
+    group: str
+    unit: str
+    criterion: str
+    option: str
+
+
+def survey_codes_for_year(year: Year, *, with_stored_ballots: bool = True) -> SurveyCodes:
+    """The codes of a stored year (for `import_ballots`)."""
+    criteria = {
+        (block, code): (method if is_leaf else "")
+        for block, code, method, is_leaf in Criterion.objects.filter(year=year).values_list(
+            "block__code", "code", "method", "is_leaf"
+        )
+    }
+    questions: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for block, code, scale in Question.objects.filter(criterion__year=year).values_list(
+        "criterion__block__code", "criterion__code", "scale__code"
+    ):
+        questions[(block, code)] = (scale, set())
+    for block, code, group in Question.groups.through.objects.filter(
+        question__criterion__year=year
+    ).values_list(
+        "question__criterion__block__code", "question__criterion__code", "respondentgroup__code"
+    ):
+        questions[(block, code)][1].add(group)
+    options: dict[str, set[str]] = {}
+    for scale, option in ScaleOption.objects.filter(scale__year=year).values_list(
+        "scale__code", "code"
+    ):
+        options.setdefault(scale, set()).add(option)
+    ballot_groups: dict[str, str] = {}
+    answered: frozenset[tuple[str, str, str]] = frozenset()
+    if with_stored_ballots:
+        ballot_groups = dict(
+            Ballot.objects.filter(year=year).values_list("code", "group__code").order_by()
+        )
+        answered = frozenset(
+            Answer.objects.filter(ballot__year=year)
+            .values_list("ballot__code", "participation__unit__code", "criterion__code")
+            .order_by()
+        )
+    return SurveyCodes(
+        year=year.year,
+        groups=frozenset(RespondentGroup.objects.filter(year=year).values_list("code", flat=True)),
+        unit_blocks=dict(
+            Participation.objects.filter(year=year).values_list("unit__code", "block__code")
+        ),
+        criteria=criteria,
+        questions={
+            key: SurveyQuestion(scale=scale, groups=frozenset(groups))
+            for key, (scale, groups) in questions.items()
+        },
+        options={scale: frozenset(codes) for scale, codes in options.items()},
+        ballot_groups=ballot_groups,
+        answered=answered,
+    )
+
+
+def ballot_rows_validate(
+    *, rows: Iterable[tuple[int, Row]], codes: SurveyCodes, sheet: str = "ballots"
+) -> tuple[list[AnswerRow], list[str]]:
+    """Check every ballot row against the year's codes; the answers to create and the errors.
+
+    `rows` are (row number as the user sees it, {column: cell}); blank rows are skipped.
+    """
+    answers: list[AnswerRow] = []
+    errors: list[str] = []
+    # ballot code → (group code, row where first seen); stored ballots have row 0.
+    ballot_groups: dict[str, tuple[str, int]] = {
+        code: (group, 0) for code, group in codes.ballot_groups.items()
+    }
+    seen: dict[tuple[str, str, str], int] = {}
+
+    for number, row in rows:
+        values = {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
+        if not any(values.values()) or values["unit"] in codes.unchecked_units:
+            continue
+        row_errors: list[str] = []
+
+        def error(
+            column: str, reason: str, number: int = number, row_errors: list = row_errors
+        ) -> None:
+            row_errors.append(location(sheet, number, column, reason))
+
+        for column in BALLOT_COLUMNS:
+            if not values[column]:
+                error(column, "bắt buộc, không được để trống")
+        ballot, group, unit, criterion, option = (values[c] for c in BALLOT_COLUMNS)
+
+        if len(ballot) > BALLOT_CODE_LENGTH:
+            error("ballot", f"số phiếu dài quá {BALLOT_CODE_LENGTH} ký tự")
+        group_known = False
+        if group:
+            if group not in codes.groups:
+                error("group", f"nhóm đối tượng '{group}' không có trong năm {codes.year}")
+            else:
+                group_known = True
+        if ballot and group_known:
+            first = ballot_groups.get(ballot)
+            if first is None:
+                ballot_groups[ballot] = (group, number)
+            elif first[0] != group:
+                where = f"dòng {first[1]}" if first[1] else "đã lưu"
+                error(
+                    "group",
+                    f"phiếu '{ballot}' đã thuộc nhóm '{first[0]}' ({where}), "
+                    f"không thể thuộc nhóm '{group}'",
+                )
+
+        question = None
+        block = codes.unit_blocks.get(unit) if unit else None
+        if unit and block is None:
+            error("unit", f"đơn vị '{unit}' không tham gia năm {codes.year}")
+        if block is not None and criterion:
+            method = codes.criteria.get((block, criterion))
+            if method is None:
+                error("criterion", f"tiêu chí '{criterion}' không có trong khối {block}")
+            elif method != Criterion.Method.SURVEY:
+                error(
+                    "criterion",
+                    f"tiêu chí '{criterion}' không phải tiêu chí lá chấm qua điều tra xã hội học",
+                )
+            else:
+                question = codes.questions.get((block, criterion))
+                if question is None:
+                    error(
+                        "criterion",
+                        f"tiêu chí '{criterion}' của khối {block} chưa có câu hỏi "
+                        "(trang questions)",
+                    )
+        if question is not None:
+            if group_known and group not in question.groups:
+                error(
+                    "group",
+                    f"nhóm '{group}' không được hỏi tiêu chí '{criterion}' của khối {block}",
+                )
+            if option and option not in codes.options.get(question.scale, ()):
+                error("option", f"phương án '{option}' không có trong thang đo '{question.scale}'")
+        if ballot and unit and criterion:
+            key = (ballot, unit, criterion)
+            if key in codes.answered:
+                error(
+                    "criterion",
+                    f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
+                    f"về đơn vị '{unit}' (đã lưu)",
+                )
+            elif key in seen:
+                error(
+                    "criterion",
+                    f"phiếu '{ballot}' trả lời tiêu chí '{criterion}' về đơn vị '{unit}' "
+                    f"hai lần (dòng {seen[key]})",
+                )
+            else:
+                seen[key] = number
+
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            answers.append(AnswerRow(ballot, group, unit, criterion, option))
+    return answers, errors
+
+
+def ballot_rows_write(*, year: Year, answers: list[AnswerRow]) -> tuple[int, int]:
+    """Create the ballots not yet stored and every answer; call inside a transaction.
+
+    Returns (ballots created, answers created).
+    """
+    groups = dict(RespondentGroup.objects.filter(year=year).values_list("code", "pk"))
+    participations = dict(Participation.objects.filter(year=year).values_list("unit__code", "pk"))
+    unit_blocks = dict(
+        Participation.objects.filter(year=year).values_list("unit__code", "block_id")
+    )
+    criteria = {
+        (block_id, code): pk
+        for block_id, code, pk in Criterion.objects.filter(year=year, is_leaf=True).values_list(
+            "block_id", "code", "pk"
+        )
+    }
+    question_scales = dict(
+        Question.objects.filter(criterion__year=year).values_list("criterion_id", "scale_id")
+    )
+    options = {
+        (scale_id, code): pk
+        for scale_id, code, pk in ScaleOption.objects.filter(scale__year=year).values_list(
+            "scale_id", "code", "pk"
+        )
+    }
+    ballots = dict(Ballot.objects.filter(year=year).values_list("code", "pk"))
+    new_ballots: dict[str, Ballot] = {}
+    for answer in answers:
+        if answer.ballot not in ballots and answer.ballot not in new_ballots:
+            new_ballots[answer.ballot] = Ballot(
+                year=year, code=answer.ballot, group_id=groups[answer.group]
+            )
+    for created in Ballot.objects.bulk_create(new_ballots.values(), batch_size=BATCH_SIZE):
+        ballots[created.code] = created.pk
+
+    to_create = []
+    for answer in answers:
+        criterion_id = criteria[(unit_blocks[answer.unit], answer.criterion)]
+        to_create.append(
+            Answer(
+                ballot_id=ballots[answer.ballot],
+                participation_id=participations[answer.unit],
+                criterion_id=criterion_id,
+                option_id=options[(question_scales[criterion_id], answer.option)],
+            )
+        )
+    Answer.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    return len(new_ballots), len(to_create)
+
+
+def ballot_file_rows(path: str | Path) -> tuple[str, Iterator[tuple[int, dict]], list[str]]:
+    """Rows of a ballots file: `.xlsx` (sheet `ballots`, or the only sheet) or UTF-8 `.csv`.
+
+    Returns (sheet name used in error lines, rows, errors about the file itself).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            return "ballots", iter(()), [location("ballots", 1, "-", "tệp CSV phải mã hóa UTF-8")]
+        first_line = text.split("\n", 1)[0]
+        # Excel with a Vietnamese locale separates CSV fields with ';' (decimal comma).
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        lines = []
+        for cells in reader:
+            lines.append((reader.line_num, cells))
+        return "ballots", *table_rows("ballots", lines, required=BALLOT_COLUMNS)
+    if suffix in (".xlsx", ".xlsm"):
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            names = workbook.sheet_names
+            if "ballots" in names:
+                name = "ballots"
+            elif len(names) == 1:
+                name = names[0]
+            else:
+                return (
+                    "ballots",
+                    iter(()),
+                    [location("ballots", 1, "-", "tệp không có trang tính 'ballots'")],
+                )
+            data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, OSError, ValueError) as error:
+            return (
+                "ballots",
+                iter(()),
+                [location("ballots", 1, "-", f"không đọc được tệp: {error}")],
+            )
+        return name, *table_rows(name, enumerate(data, start=1), required=BALLOT_COLUMNS)
+    return (
+        "ballots",
+        iter(()),
+        [location("ballots", 1, "-", "tệp phiếu phải là .xlsx hoặc .csv")],
+    )
+
+
+def table_rows(
+    sheet: str,
+    lines: Iterable[tuple[int, list]],
+    *,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+) -> tuple[Iterator[tuple[int, dict]], list[str]]:
+    """(number, cells) lines, header first, as (number, {column: cell}) rows.
+
+    Extra columns are ignored; a missing optional column reads as blank; a missing
+    required column is an error on row 1.
+    """
+    lines = iter(lines)
+    header_line = next(lines, None)
+    header = [cell_text(cell) for cell in header_line[1]] if header_line else []
+    missing = [column for column in required if column not in header]
+    if missing:
+        return iter(()), [location(sheet, 1, column, "thiếu cột bắt buộc") for column in missing]
+    positions = {
+        column: header.index(column) for column in (*required, *optional) if column in header
+    }
+    absent = {column: None for column in optional if column not in positions}
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for number, cells in lines:
+            row = {
+                column: cells[position] if position < len(cells) else None
+                for column, position in positions.items()
+            }
+            row.update(absent)
+            yield number, row
+
+    return rows(), []
+
+
+def ballots_import(
+    *, year: Year, rows: Iterable[tuple[int, Row]], sheet: str = "ballots", replace: bool = False
+) -> tuple[int, int]:
+    """Validate every row, then append (or, with `replace`, substitute) the year's ballots.
+
+    All or nothing: raises ValidationError listing every error line. Returns (ballots,
+    answers) created.
+    """
+    if year.is_published:
+        raise ValidationError(f"Năm {year.year} đã công bố: không thể nhập phiếu điều tra.")
+    codes = survey_codes_for_year(year, with_stored_ballots=not replace)
+    answers, errors = ballot_rows_validate(rows=rows, codes=codes, sheet=sheet)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if replace:
+            Answer.objects.filter(ballot__year=year).delete()
+            Ballot.objects.filter(year=year).delete()
+        return ballot_rows_write(year=year, answers=answers)
