@@ -133,12 +133,19 @@ class UnitResult:
         return self.unit.code
 
 
+# Survey points such as 10 × 1/3 carry rounding noise in their last digits, so totals that
+# are mathematically equal can differ around the 27th digit. Two distinct true indices of
+# real data (3-decimal scores, answer counts below millions) differ by far more than 1e-20:
+# rounding indices there lets equal totals share a rank and 79.999…9 reach 80 %.
+INDEX_QUANTUM = Decimal("1e-20")
+
+
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole == ZERO:
         return None
     with localcontext() as ctx:
         ctx.prec = 34
-        return part * HUNDRED / whole
+        return (part * HUNDRED / whole).quantize(INDEX_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def display(value: Decimal | None, places: int) -> str | None:
