@@ -302,6 +302,12 @@ def ballot_file_rows(path: str | Path) -> tuple[str, Iterator[tuple[int, dict]],
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             return "ballots", iter(()), [location("ballots", 1, "-", "tệp CSV phải mã hóa UTF-8")]
+        except OSError as error:
+            return (
+                "ballots",
+                iter(()),
+                [location("ballots", 1, "-", f"không đọc được tệp: {error}")],
+            )
         first_line = text.split("\n", 1)[0]
         # Excel with a Vietnamese locale separates CSV fields with ';' (decimal comma).
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","

@@ -407,6 +407,16 @@ BAD_INPUTS = [
         "criteria!3: method: 'manual' không hợp lệ; dùng evidence hoặc survey",
     ),
     (
+        "method on an inner node",
+        _change("criteria", 2, "method", "evidence"),
+        "criteria!2: method: chỉ tiêu chí lá mới có phương pháp chấm",
+    ),
+    (
+        "deduction on an inner node",
+        _change("criteria", 6, "kind", "deduction"),
+        "criteria!6: kind: chỉ tiêu chí lá mới là điểm trừ",
+    ),
+    (
         "max_points missing on a leaf",
         _change("criteria", 3, "max_points", None),
         "criteria!3: max_points: bắt buộc với tiêu chí lá",
@@ -529,3 +539,28 @@ def test_not_an_xlsx_file_is_an_error(tmp_path):
     path.write_text("không phải Excel")
     errors = import_errors(path)
     assert len(errors) == 1 and errors[0].startswith("year!1: -: không đọc được tệp Excel")
+
+
+@pytest.mark.django_db
+def test_date_cells_and_numeric_codes_are_accepted(tmp_path, sheets):
+    set_cell(sheets, "year", 4, "value", datetime.date(2022, 12, 25))
+    set_cell(sheets, "year", 5, "value", datetime.date(2023, 1, 10))
+    set_cell(sheets, "criteria", 2, "code", 1)  # a numeric cell: area "1"
+    set_cell(sheets, "criteria", 3, "code", 1.1)
+    year, _ = year_workbook_import(source=save_workbook(sheets, tmp_path / "y.xlsx"))
+    assert year.self_assessment_opens == datetime.datetime(2022, 12, 25, tzinfo=LOCAL)
+    assert year.self_assessment_closes == datetime.datetime(2023, 1, 11, tzinfo=LOCAL)
+    assert Criterion.objects.get(year=year, code="1.1").parent.code == "1"
+
+
+@pytest.mark.django_db
+def test_counts_for_classification_is_read_on_areas_only(tmp_path, sheets):
+    set_cell(sheets, "criteria", 6, "counts_for_classification", 1)
+    set_cell(sheets, "criteria", 2, "counts_for_classification", "0")
+    year, _ = year_workbook_import(source=save_workbook(sheets, tmp_path / "y.xlsx"))
+    assert Criterion.objects.get(year=year, code="2").counts_for_classification is True
+    assert Criterion.objects.get(year=year, code="1").counts_for_classification is False
+
+    set_cell(sheets, "criteria", 3, "counts_for_classification", 1)
+    errors = import_errors(save_workbook(sheets, tmp_path / "bad.xlsx"), "--replace")
+    assert errors == ["criteria!3: counts_for_classification: chỉ dùng cho lĩnh vực (cấp cao nhất)"]

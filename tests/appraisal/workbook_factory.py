@@ -170,3 +170,56 @@ def write_year_workbook(path: Path, **changes) -> Path:
     sheets = year_sheets()
     sheets.update(changes)
     return save_workbook(sheets, path)
+
+
+def large_year_sheets(*, units: int = 30, answers: int = 10_000) -> dict[str, list[list]]:
+    """A realistic-size year for benchmarks: one block of `units` units, 7 evidence areas of
+    4 leaves (one with a rubric), a survey area of 10 questions, and about `answers` ballot
+    answers (each ballot rates every unit on every question).
+    """
+    import random
+
+    rng = random.Random(2022)
+    sheets = year_sheets()
+    sheets["rules"] = sheets["rules"][:1]
+    sheets["units"] = sheets["units"][:1] + [
+        ["A", f"A{n}", f"Sở số {n}", "Giám đốc Sở", f"Người đứng đầu {n}"]
+        for n in range(1, units + 1)
+    ]
+    criteria = sheets["criteria"][:1]
+    leaves = []
+    for area in range(1, 8):
+        criteria.append(["A", str(area), f"Lĩnh vực {area}", None, None, None, None, None])
+        for leaf in range(1, 5):
+            code = f"{area}.{leaf}"
+            rubric = "100:2;80:1;0:0" if leaf == 4 else None
+            criteria.append(["A", code, f"Tiêu chí {code}", 2, "evidence", None, None, rubric])
+            leaves.append(code)
+    criteria.append(["A", "8", "Điều tra xã hội học", None, None, 0, None, None])
+    questions = sheets["questions"][:1]
+    survey = [f"8.{n}" for n in range(1, 11)]
+    for code in survey:
+        criteria.append(["A", code, f"Câu hỏi {code}", "2,5", "survey", None, None, None])
+        questions.append(["A", code, "muc4", "hdnd;nguoi_dan", f"Câu hỏi {code}?"])
+    sheets["criteria"] = criteria
+    sheets["questions"] = questions
+    scores = sheets["scores"][:1]
+    for n in range(1, units + 1):
+        for code in leaves:
+            if code.endswith(".4"):
+                value = rng.choice([100, 95, "85,5", 70])
+                scores.append([f"A{n}", code, None, None, None, value, value, None, None])
+            else:
+                score = rng.choice([2, "1,5", 1, "0,75"])
+                scores.append([f"A{n}", code, 2, score, None, None, None, "Đã thực hiện", None])
+    sheets["scores"] = scores
+    ballots = sheets["ballots"][:1]
+    per_ballot = units * len(survey)
+    for number in range(1, max(1, round(answers / per_ballot)) + 1):
+        group = "hdnd" if number % 3 else "nguoi_dan"
+        for n in range(1, units + 1):
+            for code in survey:
+                option = rng.choice("AABBBCCDE")
+                ballots.append([f"P{number:05d}", group, f"A{n}", code, option])
+    sheets["ballots"] = ballots
+    return sheets
