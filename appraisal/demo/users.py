@@ -1,0 +1,35 @@
+"""One demo login per role (DEBUG / demo installations only)."""
+
+from django.contrib.auth import get_user_model
+
+from units.models import Membership, Unit
+
+DEMO_PASSWORD = "parindex-demo"
+
+# username, full name, role, unit code, is_staff (admin access)
+DEMO_USERS = [
+    ("noivu", "Nguyễn Thị Lan", Membership.Role.HOME_AFFAIRS, "A2", True),
+    ("canbo.yte", "Trần Văn Minh", Membership.Role.UNIT_OFFICER, "A18", False),
+    ("thutruong.yte", "Phạm Quốc Hùng", Membership.Role.UNIT_HEAD, "A18", False),
+    ("thamdinh.tuphap", "Lê Thu Hà", Membership.Role.APPRAISER, "A8", False),
+    ("totruong", "Vũ Đức Anh", Membership.Role.SECRETARIAT_LEAD, "A2", False),
+    ("hoidong", "Đỗ Mạnh Cường", Membership.Role.COUNCIL, None, False),
+]
+
+
+def demo_users_create() -> list[tuple[str, str, str]]:
+    """Create or reset the demo logins; returns (username, role label, unit) rows."""
+    User = get_user_model()
+    rows = []
+    for username, full_name, role, unit_code, is_staff in DEMO_USERS:
+        last_name, _, first_name = full_name.rpartition(" ")
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first_name, last_name
+        user.is_staff = is_staff
+        user.is_superuser = is_staff
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        Membership.objects.get_or_create(user=user, role=role, unit=unit)
+        rows.append((username, Membership.Role(role).label, unit.name if unit else "–"))
+    return rows
