@@ -82,7 +82,7 @@ def test_job_of_a_killed_pool_process_is_requeued_and_finishes(start_worker):
 
     with stored_results_locked(year) as (waiting, release):
         job, first_run = running_compute_job(year, waiting)
-        [task] = worker.active_tasks()
+        [task] = wait_for(worker.active_tasks, "the worker to report its running task")
         os.kill(task["worker_pid"], signal.SIGKILL)
 
         wait_for(lambda: waiting() - first_run, "the requeued job to run again")
