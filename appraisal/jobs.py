@@ -2,18 +2,16 @@
 
 import time
 
-from django.core.exceptions import ValidationError
-
 from criteria.models import Year
 from parindex.jobs import job_create, job_enqueue
 from parindex.models import Job
 
+from .services import refuse_if_frozen
 from .tasks import compute_results_task
 
 
 def compute_start(*, year: Year, by=None) -> Job:
-    if year.is_published:
-        raise ValidationError(f"Năm {year.year} đã công bố: kết quả không thể tính lại.")
+    refuse_if_frozen(year)
     job = job_create(kind=Job.Kind.COMPUTE, year=year.year, created_by=by)
     return job_enqueue(job, compute_results_task)
 

@@ -178,12 +178,18 @@ def stored(value: Decimal) -> Decimal:
     return value.quantize(STORED, rounding=ROUND_HALF_UP)
 
 
+def refuse_if_frozen(year: Year) -> None:
+    """Publication freezes results. A published year imported from history, with no
+    results yet, may still be computed once."""
+    if year.is_published and Computation.objects.filter(year=year).exists():
+        raise ValidationError(f"Năm {year.year} đã công bố: kết quả không thể tính lại.")
+
+
 def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     """Score every block of a year and replace its stored results in one transaction."""
     from parindex.jobs import job_progress
 
-    if year.is_published:
-        raise ValidationError(f"Năm {year.year} đã công bố: kết quả không thể tính lại.")
+    refuse_if_frozen(year)
     participations, blocks = year_inputs(year)
     if not participations:
         raise ValidationError(f"Năm {year.year} chưa có đơn vị nào tham gia đánh giá.")

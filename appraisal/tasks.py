@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.core.exceptions import ValidationError
 
 from criteria.models import Year
 from parindex.jobs import job_run
@@ -6,7 +7,8 @@ from parindex.jobs import job_run
 from .services import results_compute
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+# A ValidationError is the user's to read on the job row, not a crash to log.
+@shared_task(acks_late=True, reject_on_worker_lost=True, throws=(ValidationError,))
 def compute_results_task(job_id: int) -> None:
     """Recompute a year's results. Idempotent: a rerun replaces the same rows."""
 

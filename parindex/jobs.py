@@ -42,8 +42,9 @@ def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
         message = work(job)
     except Exception as error:  # noqa: BLE001 - recorded for the user, then re-raised
         job.status = Job.Status.FAILED
-        job.message = str(error) or error.__class__.__name__
-        job.errors = getattr(error, "messages", [job.message])
+        messages = getattr(error, "messages", None) or [str(error) or error.__class__.__name__]
+        job.message = "; ".join(messages)
+        job.errors = messages
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "message", "errors", "finished_at"])
         raise
