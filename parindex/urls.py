@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from appraisal import views as appraisal_views
-from reports import views as public_views
+from reports import public
 
 urlpatterns = [
-    path("", public_views.home, name="home"),
-    path("ket-qua/<int:year>/", public_views.year_results, name="year_results"),
+    path("", public.home, name="home"),
+    path("ket-qua/<int:year>/", public.year_results, name="year_results"),
     path("api/years/<int:year>/results", appraisal_views.results_api, name="results_api"),
+    path("dieu-tra/", include("surveys.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),

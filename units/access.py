@@ -21,3 +21,27 @@ def is_province_staff(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(roles_of(user) & STAFF_ROLES)
+
+
+def role_required(*roles: str):
+    """A view decorator: the user must hold one of `roles` (anonymous users go to login).
+
+    Others get 403: pages of the province's staff are not secret, but they are not theirs.
+    """
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (request.user.is_superuser or roles_of(request.user) & set(roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
