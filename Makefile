@@ -16,7 +16,7 @@ install: .venv/.installed
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_demo
-	@$(MAKE) --no-print-directory demo-logins
+	@echo "parindex: http://$(HOST)/  (quản trị: http://$(HOST)/quan-tri/)"
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
 
 demo-logins: install
