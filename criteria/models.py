@@ -25,6 +25,8 @@ class Year(models.Model):
     self_assessment_closes = models.DateTimeField("đóng tự đánh giá", null=True, blank=True)
     appraisal_opens = models.DateTimeField("mở thẩm định", null=True, blank=True)
     appraisal_closes = models.DateTimeField("đóng thẩm định", null=True, blank=True)
+    explanation_opens = models.DateTimeField("mở giải trình", null=True, blank=True)
+    explanation_closes = models.DateTimeField("đóng giải trình", null=True, blank=True)
     published_on = models.DateField("ngày công bố", null=True, blank=True)
 
     class Meta:
@@ -38,6 +40,21 @@ class Year(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def window_is_open(self, window: str, at=None) -> bool:
+        """`window` is `self_assessment`, `appraisal` or `explanation`; open means
+        opens <= at < closes, to the minute (closes is exclusive: 24:00 of the last day)."""
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        opens = getattr(self, f"{window}_opens")
+        closes = getattr(self, f"{window}_closes")
+        return (
+            not self.is_published
+            and opens is not None
+            and closes is not None
+            and opens <= at < closes
+        )
 
 
 class Participation(models.Model):

@@ -58,3 +58,32 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when: old → new, for scores, appraisals, evidence, assignments and
+    year status. Written by the services that make the change, never by signals."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="người thực hiện",
+    )
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    action = models.CharField("hành động", max_length=60)
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True, db_index=True)
+    unit_code = models.CharField("đơn vị", max_length=16, blank=True)
+    object_type = models.CharField("đối tượng", max_length=60, blank=True)
+    object_id = models.CharField("mã đối tượng", max_length=60, blank=True)
+    changes = models.JSONField("thay đổi (cũ → mới)", default=dict, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor} {self.action}"

@@ -45,3 +45,13 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def units_of(user, *roles: str) -> set[int]:
+    """Ids of the units where the user holds one of `roles` (all roles if none given)."""
+    if not user.is_authenticated:
+        return set()
+    memberships = user.memberships.exclude(unit=None)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return set(memberships.values_list("unit_id", flat=True))
