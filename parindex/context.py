@@ -1,0 +1,30 @@
+"""Navigation for the signed-in user's roles, shared by every page."""
+
+from django.urls import NoReverseMatch, reverse
+
+from units.access import roles_of
+from units.models import Membership
+
+R = Membership.Role
+
+# (label, url name, roles that see it); links whose page does not exist yet are skipped.
+NAVIGATION = [
+    ("Tự đánh giá", "evidence:home", {R.UNIT_OFFICER, R.UNIT_HEAD}),
+    ("Thẩm định", "appraisal:queue", {R.APPRAISER, R.SECRETARIAT_LEAD}),
+    ("Hội đồng", "appraisal:council", {R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD}),
+    ("Điều tra XHH", "surveys:dashboard", {R.HOME_AFFAIRS}),
+    ("Báo cáo", "reports:index", {R.HOME_AFFAIRS, R.COUNCIL, R.SECRETARIAT_LEAD}),
+    ("Nhật ký", "audit_log", {R.HOME_AFFAIRS}),
+]
+
+
+def navigation(request):
+    roles = roles_of(request.user)
+    links = []
+    for label, name, allowed in NAVIGATION:
+        if roles & allowed or (request.user.is_authenticated and request.user.is_superuser):
+            try:
+                links.append((label, reverse(name)))
+            except NoReverseMatch:
+                continue
+    return {"nav_links": links, "user_roles": roles}
