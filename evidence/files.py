@@ -1,0 +1,59 @@
+"""Evidence uploads: the type is read from the content, never from the name."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+# An office file is a zip: refuse archives that would inflate past this (zip bombs).
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+
+
+def sniff_kind(head: bytes, data: bytes) -> str | None:
+    """`pdf`, `png`, `jpg`, `docx`, `xlsx` from the first bytes (and the zip directory)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
+                    return None
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def evidence_check(uploaded_file) -> tuple[str, str, int]:
+    """Validate an upload; returns (kind, sha256, size) or raises a Vietnamese ValidationError."""
+    size = uploaded_file.size
+    if size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(
+            f"Tệp '{uploaded_file.name}' dung lượng {size / 1048576:.1f} MB, vượt quá 20 MB."
+        )
+    if size == 0:
+        raise ValidationError(f"Tệp '{uploaded_file.name}' rỗng.")
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    kind = sniff_kind(data[:16], data)
+    if kind is None:
+        raise ValidationError(
+            f"Tệp '{uploaded_file.name}' không phải PDF, DOCX, XLSX, JPG hoặc PNG "
+            "(kiểm tra theo nội dung tệp, không theo tên)."
+        )
+    return kind, hashlib.sha256(data).hexdigest(), size
