@@ -9,6 +9,8 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("ket-qua/<int:year>/", public.year_results, name="year_results"),
     path("api/years/<int:year>/results", appraisal_views.results_api, name="results_api"),
+    path("tu-danh-gia/", include("evidence.urls")),
+    path("tham-dinh/", include("appraisal.urls")),
     path("dieu-tra/", include("surveys.urls")),
     path("bao-cao/", include("reports.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
