@@ -8,6 +8,7 @@ from reports import public
 urlpatterns = [
     path("", public.home, name="home"),
     path("ket-qua/<int:year>/", public.year_results, name="year_results"),
+    path("ket-qua/<int:year>/<str:code>/", public.unit_results, name="unit_results"),
     path("api/years/<int:year>/results", appraisal_views.results_api, name="results_api"),
     path("tu-danh-gia/", include("evidence.urls")),
     path("tham-dinh/", include("appraisal.urls")),

@@ -53,3 +53,52 @@ def test_published_ranking_is_public_with_vietnamese_numbers(client, computed_ye
 def test_login_page_is_in_vietnamese(client, db):
     page = client.get("/dang-nhap/").content.decode()
     assert "Đăng nhập" in page and "Mật khẩu" in page
+
+
+def test_unit_page_shows_areas_and_history(client, computed_year):
+    computed_year.status = computed_year.Status.PUBLISHED
+    computed_year.save()
+
+    page = client.get("/ket-qua/2022/A1/").content.decode()
+
+    assert "Sở Giao thông vận tải – Chỉ số CCHC năm 2022" in page
+    assert "56,25" in page and "57,14" in page  # area indices
+    assert "1/2 (khối A)" in page
+    assert "<svg" in page and "hạng 1" in page  # the history chart, drawn server-side
+
+
+def test_unit_page_of_an_unpublished_year_is_404_for_the_public(client, computed_year):
+    assert client.get("/ket-qua/2022/A1/").status_code == 404
+    assert client.get("/ket-qua/2022/ZZ9/").status_code == 404
+
+
+def test_ranking_has_a_bar_chart_per_block(client, computed_year):
+    computed_year.status = computed_year.Status.PUBLISHED
+    computed_year.save()
+
+    page = client.get("/ket-qua/2022/").content.decode()
+
+    assert page.count("<svg") == 1
+    assert "Chỉ số CCHC năm 2022 – khối A" in page
+    assert "<script" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_unit_officer_home_says_what_to_do_next_with_the_deadline(client, small_year):
+    client.force_login(person("canbo.yte", "unit_officer", "A2"))
+
+    page = client.get("/").content.decode()
+
+    assert "Việc cần làm – năm 2022" in page
+    assert "Tự đánh giá, chấm điểm: Sở Y tế" in page
+    assert "Đã chấm 1/2 tiêu chí thành phần" in page
+    # The window closes at 24:00 on 10/01/2023, Asia/Ho_Chi_Minh.
+    assert "Hạn: 24:00 ngày 10/01/2023" in page
+
+
+def test_council_home_points_to_review(client, small_year):
+    client.force_login(person("hoidong", "council"))
+
+    page = client.get("/").content.decode()
+
+    assert "Xem xét, phê duyệt và công bố kết quả" in page
+    assert "Tự đánh giá, chấm điểm" not in page
