@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from appraisal import views as appraisal_views
+from parindex import views as audit_views
 from reports import public
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("tham-dinh/", include("appraisal.urls")),
     path("dieu-tra/", include("surveys.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("nhat-ky/", audit_views.audit_log, name="audit_log"),
+    path("nhat-ky/tai-ve.csv", audit_views.audit_export, name="audit_export"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
