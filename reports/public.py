@@ -50,6 +50,20 @@ class Task:
         return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
 
     @property
+    def time_left(self) -> str:
+        """'10 ngày 3 giờ', '5 giờ 12 phút', '8 phút' (Django's vi locale has no weeks)."""
+        if self.deadline is None or self.is_late:
+            return ""
+        minutes = int((self.deadline - timezone.now()).total_seconds() // 60)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        if days:
+            return f"{days} ngày {hours} giờ" if hours else f"{days} ngày"
+        if hours:
+            return f"{hours} giờ {minutes} phút"
+        return f"{max(minutes, 1)} phút"
+
+    @property
     def is_late(self) -> bool:
         return self.deadline is not None and self.deadline <= timezone.now()
 

@@ -102,3 +102,20 @@ def test_council_home_points_to_review(client, small_year):
 
     assert "Xem xét, phê duyệt và công bố kết quả" in page
     assert "Tự đánh giá, chấm điểm" not in page
+
+
+def test_time_left_is_written_in_vietnamese():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.public import Task
+
+    now = timezone.now()
+    assert Task("x", "y", deadline=now + timedelta(days=10, hours=3, seconds=30)).time_left == (
+        "10 ngày 3 giờ"
+    )
+    assert Task("x", "y", deadline=now + timedelta(hours=5, minutes=12, seconds=30)).time_left == (
+        "5 giờ 12 phút"
+    )
+    assert Task("x", "y", deadline=now - timedelta(minutes=1)).is_late
