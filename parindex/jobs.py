@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from .models import Job
 
@@ -12,9 +14,30 @@ def job_create(*, kind: str, year: int | None = None, created_by=None) -> Job:
     return Job.objects.create(kind=kind, year=year, created_by=created_by)
 
 
+BROKER_DOWN = (
+    "Hàng đợi tác vụ (Redis) không hoạt động: tác vụ chưa được chạy. "
+    "Dữ liệu không thay đổi; vui lòng thử lại sau hoặc báo quản trị hệ thống."
+)
+
+
 def job_enqueue(job: Job, task) -> Job:
-    """Send the task once the job row is committed (runs at once in autocommit)."""
-    transaction.on_commit(lambda: task.delay(job.pk))
+    """Send the task once the job row is committed (runs at once in autocommit).
+
+    If the broker cannot take it, the job is marked failed with a clear message rather
+    than left pending for ever: nothing is lost silently.
+    """
+
+    def send() -> None:
+        try:
+            task.delay(job.pk)
+        except (KombuOperationalError, RedisConnectionError, OSError):
+            job.status = Job.Status.FAILED
+            job.message = BROKER_DOWN
+            job.errors = [BROKER_DOWN]
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "message", "errors", "finished_at"])
+
+    transaction.on_commit(send)
     return job
 
 

@@ -158,6 +158,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "3600")),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that starts a job must not hang when Redis is down: give up fast and say so.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
