@@ -1,0 +1,281 @@
+"""What the documents show, read once from the stored results and the scores behind them.
+
+The unit, area and rank figures are the stored results (the same rows as the results
+document); the per-node figures of an annex come from the engine run on the same inputs,
+which the computation's fingerprint guarantees are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from appraisal import scoring
+from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.services import fingerprint_of, previous_ranks_for, year_inputs
+from criteria.models import Criterion, Participation, Year
+from evidence.models import Score
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Row:
+    """One row of an annex: a node of the criteria tree as one unit scored it."""
+
+    code: str
+    name: str
+    depth: int
+    is_leaf: bool
+    method: str  # leaves only
+    is_deduction: bool
+    max_points: Decimal  # inner nodes: applicable maximum; leaves: declared maximum
+    self_score: Decimal | None = None
+    appraised: Decimal | None = None  # evidence points
+    survey: Decimal | None = None  # survey points
+    not_applicable: bool = False
+    note: str = ""
+    index: Decimal | None = None  # areas only
+
+
+@dataclass
+class AreaLine:
+    code: str
+    name: str
+    score: Decimal
+    max_points: Decimal
+    index: Decimal | None
+    counts_for_classification: bool
+    self_score: Decimal = ZERO  # Σ self scores of its evidence leaves
+    appraised_on_self: Decimal = ZERO  # Σ appraised points of those same leaves
+
+
+@dataclass
+class UnitReport:
+    code: str
+    name: str
+    head_title: str
+    head_name: str
+    total: Decimal
+    max_points: Decimal
+    index: Decimal
+    rank: int
+    rank_change: int | None
+    band: int
+    classification: str
+    classification_label: str
+    self_review: list[str]
+    warnings: list[str]
+    areas: list[AreaLine]
+    rows: list[Row] = field(default_factory=list)
+    leaf_points: dict[str, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def self_total(self) -> Decimal:
+        return sum((area.self_score for area in self.areas), ZERO)
+
+    @property
+    def appraised_on_self(self) -> Decimal:
+        return sum((area.appraised_on_self for area in self.areas), ZERO)
+
+
+@dataclass
+class BlockReport:
+    code: str
+    name: str
+    criteria: list[Criterion]
+    rules: scoring.Rules
+    units: list[UnitReport]  # by rank, then code
+
+    @property
+    def areas(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.parent_id is None]
+
+    def area_name(self, code: str) -> str:
+        return next((c.name for c in self.areas if c.code == code), code)
+
+
+@dataclass
+class YearReport:
+    year: Year
+    computation: Computation
+    previous_year: int | None
+    blocks: list[BlockReport]
+
+    def unit(self, code: str) -> tuple[BlockReport, UnitReport]:
+        for block in self.blocks:
+            for unit in block.units:
+                if unit.code == code:
+                    return block, unit
+        raise KeyError(code)
+
+    @property
+    def units(self) -> list[UnitReport]:
+        return [unit for block in self.blocks for unit in block.units]
+
+
+def computation_of(year: Year) -> Computation:
+    computation = Computation.objects.filter(year=year).first()
+    if computation is None:
+        raise ValidationError(f"Năm {year.year} chưa được tính chỉ số: chưa có gì để xuất báo cáo.")
+    return computation
+
+
+def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport:
+    """Everything the documents of a year show. `unit_codes` limits the annex rows built."""
+    computation = computation_of(year)
+    participations, blocks = year_inputs(year)
+    previous = previous_ranks_for(year)
+    # The annex rows are recomputed: they must come from the inputs the results came from.
+    if fingerprint_of(blocks, previous) != computation.fingerprint:
+        raise ValidationError(
+            f"Dữ liệu năm {year.year} đã thay đổi sau lần tính chỉ số gần nhất: "
+            "tính lại chỉ số trước khi xuất báo cáo."
+        )
+    previous_year = (
+        Year.objects.filter(year__lt=year.year, computation__isnull=False)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    by_code: dict[str, Participation] = {p.unit.code: p for p in participations}
+    results = {
+        r.participation_id: r
+        for r in UnitResult.objects.filter(computation=computation).select_related("participation")
+    }
+    areas_of: dict[int, dict[str, AreaResult]] = defaultdict(dict)
+    for area in AreaResult.objects.filter(unit_result__computation=computation).select_related(
+        "criterion"
+    ):
+        areas_of[area.unit_result_id][area.criterion.code] = area
+    scores: dict[int, dict[str, Score]] = defaultdict(dict)
+    score_rows = Score.objects.filter(participation__year=year).select_related("criterion")
+    if unit_codes is not None:
+        score_rows = score_rows.filter(participation__unit__code__in=unit_codes)
+    for score in score_rows:
+        scores[score.participation_id][score.criterion.code] = score
+
+    block_reports = []
+    for block, criteria, criteria_set, rules, inputs in blocks:
+        counting = {area.code: area.counts_for_classification for area in criteria_set.areas}
+        units = []
+        for unit_input in inputs:
+            participation = by_code[unit_input.code]
+            result = results[participation.pk]
+            unit = UnitReport(
+                code=unit_input.code,
+                name=participation.name,
+                head_title=participation.head_title or f"Thủ trưởng {participation.name}",
+                head_name=participation.head_name,
+                total=result.total,
+                max_points=result.max_points,
+                index=result.index,
+                rank=result.rank,
+                rank_change=result.rank_change,
+                band=result.band,
+                classification=result.classification,
+                classification_label=result.get_classification_display(),
+                self_review=list(result.self_review),
+                warnings=list(result.warnings),
+                areas=[
+                    AreaLine(
+                        code=c.code,
+                        name=c.name,
+                        score=areas_of[result.pk][c.code].score,
+                        max_points=areas_of[result.pk][c.code].max_points,
+                        index=areas_of[result.pk][c.code].index,
+                        counts_for_classification=counting[c.code],
+                    )
+                    for c in criteria
+                    if c.parent_id is None
+                ],
+            )
+            if unit_codes is None or unit.code in unit_codes:
+                scored = scoring.score_unit(criteria_set, rules, unit_input)
+                unit.leaf_points = dict(scored.leaf_scores)
+                unit.rows = annex_rows(criteria, scored, scores[participation.pk], unit)
+            units.append(unit)
+        units.sort(key=lambda u: (u.rank, scoring.unit_code_key(u.code)))
+        block_reports.append(
+            BlockReport(
+                code=block.code, name=block.name, criteria=criteria, rules=rules, units=units
+            )
+        )
+    return YearReport(
+        year=year, computation=computation, previous_year=previous_year, blocks=block_reports
+    )
+
+
+def self_points(criterion: Criterion, score: Score | None) -> Decimal | None:
+    """The unit's own score on an evidence leaf (from its measured value on a rubric leaf)."""
+    if score is None:
+        return None
+    if criterion.rubric and score.self_value is not None:
+        rubric = tuple((Decimal(t), Decimal(p)) for t, p in criterion.rubric)
+        return scoring.rubric_points(rubric, score.self_value)
+    return score.self_score
+
+
+def _add(total: Decimal | None, value: Decimal | None, sign: int) -> Decimal | None:
+    if value is None:
+        return total
+    return (total or ZERO) + sign * value
+
+
+def annex_rows(
+    criteria: list[Criterion],
+    scored: scoring.UnitScore,
+    scores: dict[str, Score],
+    unit: UnitReport,
+) -> list[Row]:
+    """One row per node, leaves scored, inner nodes summed bottom-up (deductions subtract)."""
+    rows = {
+        c.code: Row(
+            code=c.code,
+            name=c.name,
+            depth=c.depth,
+            is_leaf=c.is_leaf,
+            method=c.method,
+            is_deduction=c.kind == Criterion.Kind.DEDUCTION,
+            max_points=c.max_points if c.is_leaf else ZERO,
+        )
+        for c in criteria
+    }
+    code_of = {c.pk: c.code for c in criteria}
+    parents = {c.code: code_of[c.parent_id] for c in criteria if c.parent_id is not None}
+    for criterion in criteria:
+        if not criterion.is_leaf:
+            continue
+        row = rows[criterion.code]
+        points = scored.leaf_scores.get(criterion.code)
+        score = scores.get(criterion.code)
+        if score is not None:
+            row.note = score.appraisal_note
+        if points is None:
+            row.not_applicable = True
+            continue
+        if criterion.method == Criterion.Method.SURVEY:
+            row.survey = points
+        else:
+            row.appraised = points
+            row.self_score = self_points(criterion, score)
+        sign = -1 if row.is_deduction else 1
+        applicable = ZERO if row.is_deduction else row.max_points
+        code = criterion.code
+        while code in parents:
+            code = parents[code]
+            parent = rows[code]
+            parent.max_points += applicable
+            parent.appraised = _add(parent.appraised, row.appraised, sign)
+            parent.survey = _add(parent.survey, row.survey, sign)
+            parent.self_score = _add(parent.self_score, row.self_score, sign)
+        if row.self_score is not None and row.appraised is not None:
+            area = next(a for a in unit.areas if a.code == criterion.area_code)
+            area.self_score += sign * row.self_score
+            area.appraised_on_self += sign * row.appraised
+    for area in unit.areas:
+        rows[area.code].index = area.index
+    return list(rows.values())

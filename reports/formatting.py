@@ -1,0 +1,75 @@
+"""Numbers and phrases as the documents print them: decimal comma, ROUND_HALF_UP."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from appraisal.scoring import Rules, display
+
+
+def vn(value: Decimal | None, places: int) -> str:
+    """`vn(Decimal("91.525"), 2) == "91,53"`; an empty string for no value."""
+    text = display(value, places)
+    if text is None:
+        return ""
+    return text.replace("-", "−").replace(".", ",")
+
+
+def points(value: Decimal | None) -> str:
+    return vn(value, 3)
+
+
+def percent(value: Decimal | None) -> str:
+    return vn(value, 2)
+
+
+def plain_number(value: Decimal) -> str:
+    """A maximum as the regulation writes it: `14,5`, `10`."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def count(n: int) -> str:
+    """The report's way of counting units: `03`, `14`."""
+    return f"{n:02d}"
+
+
+def band_label(band: int, rules: Rules) -> str:
+    """`từ 80% đến dưới 90%` for the band whose lower bound is 80."""
+    bounds = [int(b) for b in rules.bands]
+    if band in bounds:
+        position = bounds.index(band)
+        if position == 0:
+            return f"từ {band}% trở lên"
+        return f"từ {band}% đến dưới {bounds[position - 1]}%"
+    return f"dưới {bounds[-1]}%" if bounds else "tất cả"
+
+
+def band_short(band: int, rules: Rules) -> str:
+    bounds = [int(b) for b in rules.bands]
+    if band in bounds:
+        position = bounds.index(band)
+        return f"≥ {band}%" if position == 0 else f"{band}% – < {bounds[position - 1]}%"
+    return f"< {bounds[-1]}%" if bounds else ""
+
+
+def rank_change(change: int | None) -> str:
+    if change is None:
+        return "–"
+    if change > 0:
+        return f"tăng {change} bậc"
+    if change < 0:
+        return f"giảm {-change} bậc"
+    return "giữ nguyên"
+
+
+def long_date(day: date | None, place: str) -> str:
+    """`Hải Dương, ngày 01 tháng 3 năm 2023`.
+
+    NĐ 30/2020, Phụ lục I: a day below 10 and the months 1 and 2 take a leading zero.
+    """
+    if day is None:
+        return f"{place}, ngày      tháng      năm"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -1,0 +1,231 @@
+"""Rendering the documents of a year into stored files, rendering again only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from criteria.models import Year
+
+from . import documents
+from .data import YearReport, year_report
+from .models import RenderedFile
+from .report import report_document
+from .spreadsheet import summary_xlsx
+from .word import report_docx
+
+Kind = RenderedFile.Kind
+ZIP = "application/zip"
+PRINTING_MODULES = (
+    "analysis",
+    "data",
+    "documents",
+    "formatting",
+    "pdf",
+    "report",
+    "spreadsheet",
+    "word",
+)
+
+
+@lru_cache(maxsize=1)
+def presentation_digest() -> str:
+    """The templates, stylesheet and fonts print the figures: a change to them is a change."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    sources = sorted((base / "templates" / "reports" / "print").glob("*.html"))
+    sources += [base / "static" / "css" / "print.css"]
+    sources += [base / "reports" / f"{name}.py" for name in PRINTING_MODULES]
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(*parts) -> str:
+    digest = hashlib.sha256(presentation_digest().encode())
+    for part in parts:
+        digest.update(repr(part).encode())
+    return digest.hexdigest()
+
+
+def _year_state(report: YearReport) -> tuple:
+    year = report.year
+    return (year.year, year.status, year.published_on, documents.PROVINCE, report.previous_year)
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    key: str
+    filename: str
+    digest: str
+
+
+def annex_digest(report: YearReport, code: str) -> str:
+    block, unit = report.unit(code)
+    return _digest(_year_state(report), block.name, len(block.units), block.rules, unit)
+
+
+def summary_digest(report: YearReport) -> str:
+    return _digest(
+        _year_state(report),
+        [
+            (b.code, b.name, b.rules, [(c.code, c.name, c.max_points) for c in b.areas])
+            for b in report.blocks
+        ],
+        [
+            (u.code, u.name, u.total, u.max_points, u.index, u.rank, u.rank_change, u.band)
+            + (u.classification, u.self_review, [(a.score, a.index) for a in u.areas])
+            for u in report.units
+        ],
+    )
+
+
+def report_digest(report: YearReport) -> str:
+    return _digest(_year_state(report), report_document(report, province=documents.PROVINCE))
+
+
+def document_specs(report: YearReport) -> list[Spec]:
+    """Every document of the year (the bundle aside), with what it would print."""
+    specs = [
+        Spec(Kind.ANNEX, unit.code, f"{unit.code}.pdf", annex_digest(report, unit.code))
+        for unit in report.units
+    ]
+    shown = report_digest(report)
+    specs += [
+        Spec(Kind.SUMMARY, "", "summary.xlsx", summary_digest(report)),
+        Spec(Kind.REPORT, "", "report.pdf", shown),
+        Spec(Kind.REPORT_DOCX, "", "report.docx", shown),
+    ]
+    return specs
+
+
+def stale_specs(year: Year) -> tuple[list[Spec], list[Spec]]:
+    """(all documents, those whose stored file is missing or shows something else)."""
+    specs = document_specs(year_report(year))
+    stored = {
+        (f.kind, f.key): f.digest for f in RenderedFile.objects.filter(year=year).exclude(file="")
+    }
+    return specs, [s for s in specs if stored.get((s.kind, s.key)) != s.digest]
+
+
+def render(report: YearReport, kind: str, key: str) -> tuple[str, str, bytes]:
+    if kind == Kind.ANNEX:
+        return documents.annex_pdf(report, key)
+    if kind == Kind.SUMMARY:
+        return summary_xlsx(report)
+    if kind == Kind.REPORT:
+        return documents.report_pdf(report)
+    if kind == Kind.REPORT_DOCX:
+        return report_docx(report, province=documents.PROVINCE)
+    raise ValueError(f"Không có loại tài liệu {kind}")
+
+
+def spec_of(report: YearReport, kind: str, key: str) -> Spec:
+    if kind == Kind.ANNEX:
+        return Spec(kind, key, f"{key}.pdf", annex_digest(report, key))
+    if kind == Kind.SUMMARY:
+        return Spec(kind, "", "summary.xlsx", summary_digest(report))
+    filename = "report.pdf" if kind == Kind.REPORT else "report.docx"
+    return Spec(kind, "", filename, report_digest(report))
+
+
+def file_store(
+    *, year: Year, spec: Spec, content_type: str, content: bytes, fingerprint: str, ms: int
+) -> RenderedFile:
+    """Keep the new file, then drop the one it replaces."""
+    rendered, _created = RenderedFile.objects.get_or_create(
+        year=year, kind=spec.kind, key=spec.key, defaults={"filename": spec.filename}
+    )
+    old = rendered.file.name if rendered.file else None
+    rendered.filename = spec.filename
+    rendered.content_type = content_type
+    rendered.digest = spec.digest
+    rendered.fingerprint = fingerprint
+    rendered.size = len(content)
+    rendered.render_ms = ms
+    rendered.file.save(spec.filename, ContentFile(content), save=False)
+    rendered.save()
+    if old and old != rendered.file.name:
+        transaction.on_commit(lambda: rendered.file.storage.delete(old))
+    return rendered
+
+
+def document_refresh(*, year: Year, kind: str, key: str = "") -> tuple[RenderedFile, bool]:
+    """The stored file of one document, rendered now if it is missing or out of date.
+
+    Returns the file and whether it was rendered.
+    """
+    if kind == Kind.ANNEX:
+        if not key:
+            raise ValidationError("Thiếu mã đơn vị của biểu.")
+        report = year_report(year, unit_codes={key})
+        try:
+            report.unit(key)
+        except KeyError:
+            raise ValidationError(f"Năm {year.year} không có đơn vị {key}.") from None
+    else:
+        report = year_report(year)
+    spec = spec_of(report, kind, key)
+    current = RenderedFile.objects.filter(year=year, kind=kind, key=spec.key).first()
+    if current is not None and current.file and current.digest == spec.digest:
+        return current, False
+    started = time.perf_counter()
+    _filename, content_type, content = render(report, kind, spec.key)
+    ms = int((time.perf_counter() - started) * 1000)
+    rendered = file_store(
+        year=year,
+        spec=spec,
+        content_type=content_type,
+        content=content,
+        fingerprint=report.computation.fingerprint,
+        ms=ms,
+    )
+    return rendered, True
+
+
+def bundle_refresh(*, year: Year) -> tuple[RenderedFile, bool]:
+    """The zip of every document, rebuilt when any of them changed (renders what is stale)."""
+    specs, stale = stale_specs(year)
+    for spec in stale:
+        document_refresh(year=year, kind=spec.kind, key=spec.key)
+    files = {
+        (f.kind, f.key): f for f in RenderedFile.objects.filter(year=year).exclude(kind=Kind.BUNDLE)
+    }
+    members = [files[(s.kind, s.key)] for s in specs]
+    digest = _digest("bundle", [(m.filename, m.digest) for m in members])
+    current = RenderedFile.objects.filter(year=year, kind=Kind.BUNDLE, key="").first()
+    if current is not None and current.file and current.digest == digest:
+        return current, False
+    started = time.perf_counter()
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in members:
+            with member.file.open("rb") as handle:
+                archive.writestr(member.filename, handle.read())
+    spec = Spec(Kind.BUNDLE, "", bundle_name(year), digest)
+    fingerprint = members[0].fingerprint if members else ""
+    rendered = file_store(
+        year=year,
+        spec=spec,
+        content_type=ZIP,
+        content=buffer.getvalue(),
+        fingerprint=fingerprint,
+        ms=int((time.perf_counter() - started) * 1000),
+    )
+    return rendered, True
+
+
+def bundle_name(year: Year) -> str:
+    return f"chi-so-cchc-{year.year}.zip"

@@ -1,0 +1,145 @@
+"""summary.xlsx: one sheet per block, the figures as numbers for the staff who keep working
+in Excel (values rounded as published: scores 3 decimals, indices 2, ROUND_HALF_UP)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from appraisal.scoring import display
+
+from . import formatting as fmt
+from .data import BlockReport, YearReport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+POINTS_FORMAT = "0.000"
+PERCENT_FORMAT = "0.00"
+CHANGE_FORMAT = "+0;-0;0"
+HEADER_ROW = 4  # two header rows: 4 and 5; data from row 6
+FIRST_DATA_ROW = HEADER_ROW + 2
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+FONT = "Times New Roman"
+
+
+def number(value: Decimal | None, places: int) -> Decimal | None:
+    """The published figure, as a number: Decimal rounded half up, never a float."""
+    text = display(value, places)
+    return None if text is None else Decimal(text)
+
+
+def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int | None) -> None:
+    areas = block.areas
+    n = len(areas)
+    # Columns: rank, code, name | area scores | area indices | total, max, index, change,
+    # band, class, self-review.
+    first_area = 4
+    first_index = first_area + n
+    after = first_index + n
+    last = after + 6
+    sheet.title = f"Khối {block.code}"[:31]
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+    sheet.cell(1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    sheet.cell(2, 1, f"Khối {block.code}: {block.name}")
+    for row in (1, 2):
+        sheet.cell(row, 1).font = Font(name=FONT, bold=True, size=13)
+        sheet.cell(row, 1).alignment = Alignment(horizontal="center")
+
+    top, sub = HEADER_ROW, HEADER_ROW + 1
+    spanning = {
+        1: "Hạng",
+        2: "Biểu số",
+        3: "Cơ quan, đơn vị",
+        after: "Tổng điểm",
+        after + 1: "Điểm tối đa",
+        after + 2: "Chỉ số CCHC (%)",
+        after + 3: (
+            f"Thay đổi thứ hạng so với năm {previous}" if previous else "Thay đổi thứ hạng"
+        ),
+        after + 4: "Nhóm",
+        after + 5: "Xếp loại người đứng đầu",
+        after + 6: "Phải kiểm điểm (lĩnh vực)",
+    }
+    for column, title in spanning.items():
+        sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
+        sheet.cell(top, column, title)
+    sheet.merge_cells(start_row=top, start_column=first_area, end_row=top, end_column=after - n - 1)
+    sheet.cell(top, first_area, "Điểm đạt theo lĩnh vực")
+    sheet.merge_cells(start_row=top, start_column=first_index, end_row=top, end_column=after - 1)
+    sheet.cell(top, first_index, "Chỉ số theo lĩnh vực (%)")
+    for offset, area in enumerate(areas):
+        label = f"{area.code}. {area.name} ({fmt.plain_number(area.max_points)})"
+        sheet.cell(sub, first_area + offset, label)
+        sheet.cell(sub, first_index + offset, f"{area.code}. {area.name}")
+    for row in (top, sub):
+        for column in range(1, last + 1):
+            cell = sheet.cell(row, column)
+            cell.font = Font(name=FONT, bold=True, size=10)
+            cell.alignment = CENTER
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+    sheet.row_dimensions[sub].height = 90
+
+    for position, unit in enumerate(block.units):
+        row = FIRST_DATA_ROW + position
+        values = [
+            (unit.rank, "0"),
+            (unit.code, None),
+            (unit.name, None),
+            *[(number(line.score, 3), POINTS_FORMAT) for line in unit.areas],
+            *[(number(line.index, 2), PERCENT_FORMAT) for line in unit.areas],
+            (number(unit.total, 3), POINTS_FORMAT),
+            (number(unit.max_points, 3), POINTS_FORMAT),
+            (number(unit.index, 2), PERCENT_FORMAT),
+            (unit.rank_change, CHANGE_FORMAT),
+            (fmt.band_short(unit.band, block.rules), None),
+            (unit.classification_label, None),
+            (", ".join(unit.self_review), None),
+        ]
+        for column, (value, number_format) in enumerate(values, start=1):
+            cell = sheet.cell(row, column, value)
+            cell.font = Font(name=FONT, size=11)
+            cell.border = BORDER
+            if number_format:
+                cell.number_format = number_format
+            if column == 3 or column == after + 5:
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            else:
+                cell.alignment = Alignment(
+                    horizontal="right" if number_format else "center", vertical="center"
+                )
+
+    widths = {1: 6, 2: 7, 3: 34, after + 3: 11, after + 4: 11, after + 5: 22, after + 6: 11}
+    for column in range(1, last + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 4)
+    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+
+
+def summary_xlsx(report: YearReport) -> tuple[str, str, bytes]:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for block in report.blocks:
+        block_sheet(workbook.create_sheet(), block, report.year.year, report.previous_year)
+    workbook.properties.title = f"Kết quả Chỉ số CCHC năm {report.year.year}"
+    workbook.properties.creator = "parindex"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return "summary.xlsx", XLSX, buffer.getvalue()

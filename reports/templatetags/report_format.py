@@ -1,0 +1,27 @@
+"""Filters for printed documents: Vietnamese decimal comma, ROUND_HALF_UP."""
+
+from django import template
+
+from reports import formatting
+
+register = template.Library()
+
+
+@register.filter
+def pts(value):
+    return formatting.points(value)
+
+
+@register.filter
+def pct(value):
+    return formatting.percent(value)
+
+
+@register.filter
+def plain(value):
+    return formatting.plain_number(value)
+
+
+@register.filter
+def rank_change(value):
+    return formatting.rank_change(value)
