@@ -122,6 +122,8 @@ def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
             ["self_assessment_closes", _closes(year.self_assessment_closes)],
             ["appraisal_opens", _opens(year.appraisal_opens)],
             ["appraisal_closes", _closes(year.appraisal_closes)],
+            ["explanation_opens", _opens(year.explanation_opens)],
+            ["explanation_closes", _closes(year.explanation_closes)],
             ["published_on", year.published_on.isoformat() if year.published_on else None],
         ],
     )

@@ -41,6 +41,9 @@ YEAR_KEYS = (
     "self_assessment_closes",
     "appraisal_opens",
     "appraisal_closes",
+    # Optional, beyond INTERFACES §2 (which ignores nothing here): the explanation round.
+    "explanation_opens",
+    "explanation_closes",
     "published_on",
 )
 RULE_PARSERS = {
@@ -127,6 +130,8 @@ class YearData:
     self_assessment_closes: datetime.datetime | None = None
     appraisal_opens: datetime.datetime | None = None
     appraisal_closes: datetime.datetime | None = None
+    explanation_opens: datetime.datetime | None = None
+    explanation_closes: datetime.datetime | None = None
     published_on: datetime.date | None = None
     year_row: int = 1
     blocks: dict[str, str] = field(default_factory=dict)  # code → name
@@ -240,7 +245,7 @@ def _year(rows: Rows, data: YearData, errors: list[str]) -> None:
     for key in ("year", "name"):
         if key not in seen:
             errors.append(location("year", 1, "key", f"thiếu khóa bắt buộc '{key}'"))
-    for window in ("self_assessment", "appraisal"):
+    for window in ("self_assessment", "appraisal", "explanation"):
         opens = getattr(data, f"{window}_opens")
         closes = getattr(data, f"{window}_closes")
         if opens and closes and closes <= opens:

@@ -45,6 +45,8 @@ def year_data_write(*, data: YearData, replace: bool = False) -> tuple[Year, dic
             self_assessment_closes=data.self_assessment_closes,
             appraisal_opens=data.appraisal_opens,
             appraisal_closes=data.appraisal_closes,
+            explanation_opens=data.explanation_opens,
+            explanation_closes=data.explanation_closes,
             published_on=data.published_on,
         )
         BlockRules.objects.bulk_create(

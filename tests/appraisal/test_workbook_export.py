@@ -154,6 +154,8 @@ def test_dates_are_iso_text_and_closes_is_the_last_day(tmp_path, year):
         "self_assessment_closes": "2023-01-10",
         "appraisal_opens": "2023-01-11",
         "appraisal_closes": "2023-01-16T17:30:00",
+        "explanation_opens": None,
+        "explanation_closes": None,
         "published_on": None,
     }
 
