@@ -84,8 +84,14 @@ class AnswerRow:
     option: str
 
 
-def survey_codes_for_year(year: Year, *, with_stored_ballots: bool = True) -> SurveyCodes:
-    """The codes of a stored year (for `import_ballots`)."""
+def survey_codes_for_year(
+    year: Year, *, with_stored_ballots: bool = True, with_stored_answers: bool = True
+) -> SurveyCodes:
+    """The codes of a stored year (for `import_ballots`).
+
+    Staged imports check stored answers in SQL instead (`with_stored_answers=False`):
+    a year of half a million answers does not fit in a set of tuples.
+    """
     criteria = {
         (block, code): (method if is_leaf else "")
         for block, code, method, is_leaf in Criterion.objects.filter(year=year).values_list(
@@ -114,6 +120,7 @@ def survey_codes_for_year(year: Year, *, with_stored_ballots: bool = True) -> Su
         ballot_groups = dict(
             Ballot.objects.filter(year=year).values_list("code", "group__code").order_by()
         )
+    if with_stored_ballots and with_stored_answers:
         answered = frozenset(
             Answer.objects.filter(ballot__year=year)
             .values_list("ballot__code", "participation__unit__code", "criterion__code")
@@ -136,6 +143,193 @@ def survey_codes_for_year(year: Year, *, with_stored_ballots: bool = True) -> Su
     )
 
 
+class BallotChecker:
+    """Judges ballot rows one at a time against a year's codes, remembering what it saw.
+
+    Memory grows with the number of distinct answers only by one small int each (codes
+    are numbered), so a 500,000-answer file can be checked while it streams.
+    """
+
+    def __init__(self, codes: SurveyCodes, sheet: str = "ballots"):
+        self.codes = codes
+        self.sheet = sheet
+        # ballot code → (group code, row where first seen); stored ballots have row 0.
+        self.ballot_groups: dict[str, tuple[str, int]] = {
+            code: (group, 0) for code, group in codes.ballot_groups.items()
+        }
+        self._numbers: dict[str, int] = {}
+        self._seen: dict[int, int] = {}
+
+    def _number(self, kind: str, code: str) -> int:
+        key = kind + code
+        number = self._numbers.get(key)
+        if number is None:
+            number = self._numbers[key] = len(self._numbers)
+        return number
+
+    def check_row(
+        self, number: int, ballot: str, group: str, unit: str, errors: list[str]
+    ) -> str | None:
+        """The row-level cells (ballot, group, unit): the unit's block when all is well."""
+        codes = self.codes
+        if len(ballot) > BALLOT_CODE_LENGTH:
+            errors.append(
+                location(
+                    self.sheet, number, "ballot", f"số phiếu dài quá {BALLOT_CODE_LENGTH} ký tự"
+                )
+            )
+        if group:
+            if group not in codes.groups:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        "group",
+                        f"nhóm đối tượng '{group}' không có trong năm {codes.year}",
+                    )
+                )
+            elif ballot:
+                first = self.ballot_groups.get(ballot)
+                if first is None:
+                    self.ballot_groups[ballot] = (group, number)
+                elif first[0] != group:
+                    where = f"dòng {first[1]}" if first[1] else "đã lưu"
+                    errors.append(
+                        location(
+                            self.sheet,
+                            number,
+                            "group",
+                            f"phiếu '{ballot}' đã thuộc nhóm '{first[0]}' ({where}), "
+                            f"không thể thuộc nhóm '{group}'",
+                        )
+                    )
+        block = codes.unit_blocks.get(unit) if unit else None
+        if unit and block is None:
+            errors.append(
+                location(
+                    self.sheet, number, "unit", f"đơn vị '{unit}' không tham gia năm {codes.year}"
+                )
+            )
+        return block
+
+    def check_answer(
+        self,
+        number: int,
+        values: Mapping[str, str],
+        block: str | None,
+        errors: list[str],
+        *,
+        criterion_column: str = "criterion",
+        option_column: str = "option",
+        group_column: str = "group",
+    ) -> None:
+        """One answer (criterion, option) of a row whose unit is in `block` (None: unknown).
+
+        The wide format names the criterion's own column in its errors.
+        """
+        codes = self.codes
+        ballot, group, unit = values["ballot"], values["group"], values["unit"]
+        criterion, option = values["criterion"], values["option"]
+        question = None
+        if block is not None and criterion:
+            method = codes.criteria.get((block, criterion))
+            if method is None:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        criterion_column,
+                        f"tiêu chí '{criterion}' không có trong khối {block}",
+                    )
+                )
+            elif method != Criterion.Method.SURVEY:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        criterion_column,
+                        f"tiêu chí '{criterion}' không phải tiêu chí lá chấm qua điều tra xã hội học",
+                    )
+                )
+            else:
+                question = codes.questions.get((block, criterion))
+                if question is None:
+                    errors.append(
+                        location(
+                            self.sheet,
+                            number,
+                            criterion_column,
+                            f"tiêu chí '{criterion}' của khối {block} chưa có câu hỏi "
+                            "(trang questions)",
+                        )
+                    )
+        if question is not None:
+            if group in codes.groups and group not in question.groups:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        group_column,
+                        f"nhóm '{group}' không được hỏi tiêu chí '{criterion}' của khối {block}",
+                    )
+                )
+            if option and option not in codes.options.get(question.scale, ()):
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        option_column,
+                        f"phương án '{option}' không có trong thang đo '{question.scale}'",
+                    )
+                )
+        if ballot and unit and criterion:
+            if (ballot, unit, criterion) in codes.answered:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        criterion_column,
+                        f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
+                        f"về đơn vị '{unit}' (đã lưu)",
+                    )
+                )
+                return
+            key = (
+                (self._number("b", ballot) << 42)
+                | (self._number("u", unit) << 21)
+                | self._number("c", criterion)
+            )
+            first = self._seen.get(key)
+            if first is not None:
+                errors.append(
+                    location(
+                        self.sheet,
+                        number,
+                        criterion_column,
+                        f"phiếu '{ballot}' trả lời tiêu chí '{criterion}' về đơn vị '{unit}' "
+                        f"hai lần (dòng {first})",
+                    )
+                )
+            else:
+                self._seen[key] = number
+
+    def check_long(self, number: int, row: Row) -> tuple[AnswerRow | None, list[str]]:
+        """A row of the long format; (None, []) for a blank or unchecked row."""
+        values = {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
+        if not any(values.values()) or values["unit"] in self.codes.unchecked_units:
+            return None, []
+        errors = [
+            location(self.sheet, number, column, "bắt buộc, không được để trống")
+            for column in BALLOT_COLUMNS
+            if not values[column]
+        ]
+        block = self.check_row(number, values["ballot"], values["group"], values["unit"], errors)
+        self.check_answer(number, values, block, errors)
+        if errors:
+            return None, errors
+        return AnswerRow(*(values[c] for c in BALLOT_COLUMNS)), []
+
+
 def ballot_rows_validate(
     *, rows: Iterable[tuple[int, Row]], codes: SurveyCodes, sheet: str = "ballots"
 ) -> tuple[list[AnswerRow], list[str]]:
@@ -143,100 +337,14 @@ def ballot_rows_validate(
 
     `rows` are (row number as the user sees it, {column: cell}); blank rows are skipped.
     """
+    checker = BallotChecker(codes, sheet)
     answers: list[AnswerRow] = []
     errors: list[str] = []
-    # ballot code → (group code, row where first seen); stored ballots have row 0.
-    ballot_groups: dict[str, tuple[str, int]] = {
-        code: (group, 0) for code, group in codes.ballot_groups.items()
-    }
-    seen: dict[tuple[str, str, str], int] = {}
-
     for number, row in rows:
-        values = {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
-        if not any(values.values()) or values["unit"] in codes.unchecked_units:
-            continue
-        row_errors: list[str] = []
-
-        def error(
-            column: str, reason: str, number: int = number, row_errors: list = row_errors
-        ) -> None:
-            row_errors.append(location(sheet, number, column, reason))
-
-        for column in BALLOT_COLUMNS:
-            if not values[column]:
-                error(column, "bắt buộc, không được để trống")
-        ballot, group, unit, criterion, option = (values[c] for c in BALLOT_COLUMNS)
-
-        if len(ballot) > BALLOT_CODE_LENGTH:
-            error("ballot", f"số phiếu dài quá {BALLOT_CODE_LENGTH} ký tự")
-        group_known = False
-        if group:
-            if group not in codes.groups:
-                error("group", f"nhóm đối tượng '{group}' không có trong năm {codes.year}")
-            else:
-                group_known = True
-        if ballot and group_known:
-            first = ballot_groups.get(ballot)
-            if first is None:
-                ballot_groups[ballot] = (group, number)
-            elif first[0] != group:
-                where = f"dòng {first[1]}" if first[1] else "đã lưu"
-                error(
-                    "group",
-                    f"phiếu '{ballot}' đã thuộc nhóm '{first[0]}' ({where}), "
-                    f"không thể thuộc nhóm '{group}'",
-                )
-
-        question = None
-        block = codes.unit_blocks.get(unit) if unit else None
-        if unit and block is None:
-            error("unit", f"đơn vị '{unit}' không tham gia năm {codes.year}")
-        if block is not None and criterion:
-            method = codes.criteria.get((block, criterion))
-            if method is None:
-                error("criterion", f"tiêu chí '{criterion}' không có trong khối {block}")
-            elif method != Criterion.Method.SURVEY:
-                error(
-                    "criterion",
-                    f"tiêu chí '{criterion}' không phải tiêu chí lá chấm qua điều tra xã hội học",
-                )
-            else:
-                question = codes.questions.get((block, criterion))
-                if question is None:
-                    error(
-                        "criterion",
-                        f"tiêu chí '{criterion}' của khối {block} chưa có câu hỏi "
-                        "(trang questions)",
-                    )
-        if question is not None:
-            if group_known and group not in question.groups:
-                error(
-                    "group",
-                    f"nhóm '{group}' không được hỏi tiêu chí '{criterion}' của khối {block}",
-                )
-            if option and option not in codes.options.get(question.scale, ()):
-                error("option", f"phương án '{option}' không có trong thang đo '{question.scale}'")
-        if ballot and unit and criterion:
-            key = (ballot, unit, criterion)
-            if key in codes.answered:
-                error(
-                    "criterion",
-                    f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
-                    f"về đơn vị '{unit}' (đã lưu)",
-                )
-            elif key in seen:
-                error(
-                    "criterion",
-                    f"phiếu '{ballot}' trả lời tiêu chí '{criterion}' về đơn vị '{unit}' "
-                    f"hai lần (dòng {seen[key]})",
-                )
-            else:
-                seen[key] = number
-
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            answers.append(AnswerRow(ballot, group, unit, criterion, option))
+        answer, row_errors = checker.check_long(number, row)
+        errors.extend(row_errors)
+        if answer is not None:
+            answers.append(answer)
     return answers, errors
 
 

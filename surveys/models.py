@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -129,3 +130,159 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ballot.code}: {self.criterion.code} → {self.option.code}"
+
+
+def upload_path(instance: "BallotUpload", filename: str) -> str:
+    """A random name under MEDIA_ROOT/uploads/ballots/: never the user's, never static."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    return f"uploads/ballots/{uuid.uuid4().hex}{suffix}"
+
+
+class BallotUpload(models.Model):
+    """A ballots file on its way in: checked (dry run, staged rows), then imported or not."""
+
+    class Mode(models.TextChoices):
+        APPEND = "append", "Thêm phiếu mới"
+        REPLACE_BALLOTS = "replace_ballots", "Thay thế các phiếu trùng số phiếu"
+        REPLACE_YEAR = "replace_year", "Thay thế toàn bộ phiếu của năm"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ kiểm tra"
+        CHECKING = "checking", "Đang kiểm tra"
+        CHECKED = "checked", "Hợp lệ, chờ xác nhận"
+        REJECTED = "rejected", "Có lỗi, không nhập"
+        IMPORTING = "importing", "Đang nhập"
+        IMPORTED = "imported", "Đã nhập"
+        CANCELLED = "cancelled", "Đã hủy"
+
+    class Format(models.TextChoices):
+        LONG = "long", "Mỗi dòng một câu trả lời"
+        WIDE = "wide", "Mỗi dòng một phiếu và một đơn vị"
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="ballot_uploads", verbose_name="năm"
+    )
+    file = models.FileField("tệp", upload_to=upload_path, blank=True)
+    original_name = models.CharField("tên tệp", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField("kích thước (byte)", default=0)
+    mode = models.CharField("cách nhập", max_length=20, choices=Mode.choices, default=Mode.APPEND)
+    status = models.CharField(
+        "trạng thái", max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    format = models.CharField("dạng bảng", max_length=8, choices=Format.choices, blank=True)
+    sheet = models.CharField("trang tính", max_length=100, blank=True)
+    rows = models.PositiveIntegerField("số dòng", default=0)
+    answers = models.PositiveIntegerField("câu trả lời hợp lệ", default=0)
+    ballots = models.PositiveIntegerField("số phiếu", default=0)
+    error_count = models.PositiveIntegerField("số lỗi", default=0)
+    errors = models.JSONField("lỗi", default=list, blank=True)
+    counts = models.JSONField("thống kê", default=dict, blank=True)
+    job = models.ForeignKey(
+        "parindex.Job",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="tác vụ",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người tải lên",
+    )
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    checked_at = models.DateTimeField("kiểm tra lúc", null=True, blank=True)
+    imported_at = models.DateTimeField("nhập lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tệp phiếu điều tra"
+        verbose_name_plural = "tệp phiếu điều tra"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class StagedAnswer(models.Model):
+    """A valid row of a checked upload, with its codes resolved; gone once imported.
+
+    Keys are plain (no constraint, no index): the rows live minutes, and the final
+    INSERT … SELECT joins them on the ballot code only.
+    """
+
+    upload = models.ForeignKey(BallotUpload, on_delete=models.CASCADE, related_name="+")
+    row = models.PositiveIntegerField()
+    ballot_code = models.CharField(max_length=40)
+    group = models.ForeignKey(
+        RespondentGroup,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    participation = models.ForeignKey(
+        Participation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    option = models.ForeignKey(
+        ScaleOption,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "câu trả lời chờ nhập"
+        verbose_name_plural = "câu trả lời chờ nhập"
+
+    def __str__(self) -> str:
+        return f"{self.ballot_code} (dòng {self.row})"
+
+
+class SurveyPlan(models.Model):
+    """How many ballots a group is planned to return about a block (DOMAIN §3)."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="survey_plans", verbose_name="năm"
+    )
+    block = models.ForeignKey(
+        "units.Block", on_delete=models.CASCADE, related_name="+", verbose_name="khối"
+    )
+    group = models.ForeignKey(
+        RespondentGroup, on_delete=models.CASCADE, related_name="plans", verbose_name="nhóm"
+    )
+    planned = models.PositiveIntegerField("số phiếu dự kiến")
+    rates_every_unit = models.BooleanField(
+        "mỗi phiếu đánh giá mọi đơn vị của khối",
+        default=True,
+        help_text="Đại biểu, lãnh đạo: có; người dân, doanh nghiệp: mỗi phiếu một đơn vị.",
+    )
+
+    class Meta:
+        verbose_name = "kế hoạch phát phiếu"
+        verbose_name_plural = "kế hoạch phát phiếu"
+        ordering = ["year", "block__code", "group__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "block", "group"], name="unique_survey_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.block.code} – {self.group.code}: {self.planned}"

@@ -1,0 +1,194 @@
+"""The browser import: upload → dry-run preview → confirm, for Sở Nội vụ officers.
+
+Jobs run for real (transaction=True: they are enqueued on commit, and run eagerly).
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from criteria.models import Year
+from parindex.models import Job
+from surveys.models import Answer, Ballot, BallotUpload, StagedAnswer
+
+from .conftest import HEADER
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BAD_ROWS = [
+    HEADER,
+    ["P3", "hdnd", "A1", "2.1.1", "B"],
+    ["P3", "hdnd", "A9", "2.1.1", "B"],
+    ["P3", "nguoi_dan", "A2", "2.1.1", "B"],
+    ["P3", "hdnd", "A1", "2.1.1", "C"],
+    ["P4", "nguoi_dan", "A1", "2.1.2", "A"],
+    ["P4", "nguoi_dan", "A1", "2.1.1", "Z"],
+    ["P4", "nguoi_dan", "A1", "1.1", "A"],
+    ["P1", "hdnd", "A1", "2.1.1", "A"],
+    ["P2", "hdnd", "A2", "2.1.2", "A"],
+    ["", "hdnd", "A2", "2.1.2", "A"],
+    ["P5", "mttq", "A1", "2.1.1", "A"],
+]
+BAD_ROW_ERRORS = [
+    "ballots!3: unit: đơn vị 'A9' không tham gia năm 2022",
+    "ballots!4: group: phiếu 'P3' đã thuộc nhóm 'hdnd' (dòng 2), không thể thuộc nhóm 'nguoi_dan'",
+    "ballots!5: criterion: phiếu 'P3' trả lời tiêu chí '2.1.1' về đơn vị 'A1' hai lần (dòng 2)",
+    "ballots!6: group: nhóm 'nguoi_dan' không được hỏi tiêu chí '2.1.2' của khối A",
+    "ballots!7: option: phương án 'Z' không có trong thang đo 'muc4'",
+    "ballots!8: criterion: tiêu chí '1.1' không phải tiêu chí lá chấm qua điều tra xã hội học",
+    "ballots!9: criterion: phiếu 'P1' đã có câu trả lời cho tiêu chí '2.1.1' về đơn vị 'A1' "
+    "(đã lưu)",
+    "ballots!10: group: phiếu 'P2' đã thuộc nhóm 'nguoi_dan' (đã lưu), không thể thuộc nhóm 'hdnd'",
+    "ballots!11: ballot: bắt buộc, không được để trống",
+    "ballots!12: group: nhóm đối tượng 'mttq' không có trong năm 2022",
+]
+GOOD = "\n".join(
+    ",".join(row)
+    for row in [
+        HEADER,
+        ["P3", "hdnd", "A1", "2.1.1", "B"],
+        ["P3", "hdnd", "A2", "2.1.2", "A"],
+        ["P4", "nguoi_dan", "A2", "2.1.1", "E"],
+    ]
+).encode()
+
+
+def csv_file(content: bytes, name: str = "phieu.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def upload(client, content: bytes, mode: str = "append", name: str = "phieu.csv"):
+    return client.post(
+        reverse("surveys:upload_new", args=[2022]), {"file": csv_file(content, name), "mode": mode}
+    )
+
+
+def stored() -> tuple[int, int]:
+    return Ballot.objects.count(), Answer.objects.count()
+
+
+def test_preview_lists_every_bad_row_and_writes_nothing(client, home_affairs):
+    client.force_login(home_affairs)
+    content = "\n".join(",".join(row) for row in BAD_ROWS).encode()
+    response = upload(client, content)
+    upload_obj = BallotUpload.objects.get()
+    assert response.url == reverse("surveys:upload", args=[upload_obj.pk])
+    assert upload_obj.status == BallotUpload.Status.REJECTED
+    assert upload_obj.errors == BAD_ROW_ERRORS
+    page = client.get(response.url).content.decode()
+    for error in BAD_ROW_ERRORS:
+        assert error.replace("'", "&#x27;") in page
+    assert "Xác nhận nhập" not in page
+    assert stored() == (3, 7)
+    assert not StagedAnswer.objects.exists()
+
+
+def test_preview_counts_then_confirm_imports(client, home_affairs):
+    client.force_login(home_affairs)
+    response = upload(client, GOOD)
+    upload_obj = BallotUpload.objects.get()
+    assert upload_obj.status == BallotUpload.Status.CHECKED
+    assert stored() == (3, 7)  # a dry run: nothing written yet
+    assert StagedAnswer.objects.count() == 3
+    assert upload_obj.counts["blocks"] == [{"block_code": "A", "answers": 3, "ballots": 2}]
+    assert upload_obj.counts["groups"] == [
+        {"block_code": "A", "group_code": "hdnd", "answers": 2, "ballots": 1},
+        {"block_code": "A", "group_code": "nguoi_dan", "answers": 1, "ballots": 1},
+    ]
+    assert [(u["unit_code"], u["answers"], u["ballots"]) for u in upload_obj.counts["units"]] == [
+        ("A1", 1, 1),
+        ("A2", 2, 2),
+    ]
+    page = client.get(response.url).content.decode()
+    assert "Xác nhận nhập" in page and "3</strong> câu trả lời hợp lệ" in page
+
+    # Without ticking the confirmation box nothing happens.
+    client.post(reverse("surveys:upload_confirm", args=[upload_obj.pk]), {})
+    assert stored() == (3, 7)
+
+    client.post(reverse("surveys:upload_confirm", args=[upload_obj.pk]), {"confirm": "on"})
+    upload_obj.refresh_from_db()
+    assert upload_obj.status == BallotUpload.Status.IMPORTED
+    assert stored() == (5, 10)
+    assert not StagedAnswer.objects.exists()
+    assert upload_obj.file.name.startswith("uploads/ballots/")
+    assert upload_obj.job.status == Job.Status.DONE
+
+    # A second confirmation (double click, replayed form) imports nothing more.
+    client.post(reverse("surveys:upload_confirm", args=[upload_obj.pk]), {"confirm": "on"})
+    assert stored() == (5, 10)
+
+
+def test_same_file_again_is_refused_unless_replacing(client, home_affairs):
+    client.force_login(home_affairs)
+    upload(client, GOOD)
+    first = BallotUpload.objects.get()
+    client.post(reverse("surveys:upload_confirm", args=[first.pk]), {"confirm": "on"})
+
+    response = upload(client, GOOD, name="phieu-lan-2.csv")
+    assert response.status_code == 200
+    assert "đã được nhập vào năm 2022" in response.content.decode()
+    assert BallotUpload.objects.count() == 1
+
+    response = upload(client, GOOD, mode="replace_ballots", name="phieu-lan-2.csv")
+    second = BallotUpload.objects.exclude(pk=first.pk).get()
+    assert second.status == BallotUpload.Status.CHECKED
+    assert "đã được nhập lúc" in client.get(response.url).content.decode()
+    client.post(reverse("surveys:upload_confirm", args=[second.pk]), {"confirm": "on"})
+    assert stored() == (5, 10)  # replaced, not duplicated
+
+
+def test_answers_stored_after_the_check_reject_the_import(client, home_affairs, tmp_path):
+    client.force_login(home_affairs)
+    upload(client, GOOD)
+    checked = BallotUpload.objects.get()
+    # Meanwhile the same answers arrive another way (here: the command).
+    path = tmp_path / "khac.csv"
+    path.write_bytes(GOOD + b"\n")
+    from django.core.management import call_command
+
+    call_command("import_ballots", str(path), "--year", "2022")
+    client.post(reverse("surveys:upload_confirm", args=[checked.pk]), {"confirm": "on"})
+    checked.refresh_from_db()
+    assert checked.status == BallotUpload.Status.REJECTED
+    assert checked.errors[0].startswith("ballots!2: criterion: phiếu 'P3' đã có câu trả lời")
+    assert stored() == (5, 10)
+
+
+def test_cancel_drops_the_staged_rows(client, home_affairs):
+    client.force_login(home_affairs)
+    upload(client, GOOD)
+    upload_obj = BallotUpload.objects.get()
+    client.post(reverse("surveys:upload_cancel", args=[upload_obj.pk]))
+    upload_obj.refresh_from_db()
+    assert upload_obj.status == BallotUpload.Status.CANCELLED
+    assert not StagedAnswer.objects.exists()
+    client.post(reverse("surveys:upload_confirm", args=[upload_obj.pk]), {"confirm": "on"})
+    assert stored() == (3, 7)
+
+
+def test_published_year_refuses_uploads(client, home_affairs):
+    Year.objects.filter(year=2022).update(status=Year.Status.PUBLISHED)
+    client.force_login(home_affairs)
+    response = upload(client, GOOD)
+    assert "đã công bố" in response.content.decode()
+    assert not BallotUpload.objects.exists()
+
+
+def test_other_extensions_are_refused(client, home_affairs):
+    client.force_login(home_affairs)
+    response = upload(client, b"MZ", name="phieu.exe")
+    assert "phải là .xlsx hoặc .csv" in response.content.decode()
+    assert not BallotUpload.objects.exists()
+
+
+def test_progress_fragment_tells_htmx_to_reload_when_done(client, home_affairs):
+    client.force_login(home_affairs)
+    upload(client, GOOD)
+    upload_obj = BallotUpload.objects.get()
+    response = client.get(
+        reverse("surveys:upload_progress", args=[upload_obj.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Refresh"] == "true"
+    assert "Hoàn thành" in response.content.decode()
