@@ -580,6 +580,8 @@ def build_year_in_progress(year_number: int, today: date) -> Year:
         self_assessment_closes=local(today + timedelta(days=10), end_of_day=True),
         appraisal_opens=local(today + timedelta(days=11)),
         appraisal_closes=local(today + timedelta(days=17), end_of_day=True),
+        explanation_opens=local(today + timedelta(days=18)),
+        explanation_closes=local(today + timedelta(days=20), end_of_day=True),
     )
     structure = create_structure(year)
     create_survey_setup(year, structure["criteria"])
