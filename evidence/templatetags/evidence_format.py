@@ -1,0 +1,22 @@
+from decimal import Decimal
+
+from django import template
+
+from criteria.rules import format_decimal
+
+register = template.Library()
+
+
+@register.filter
+def points(value) -> str:
+    """Shortest Vietnamese form of a Decimal: 0.500 → `0,5`; None → `–`."""
+    if value is None or value == "":
+        return "–"
+    return format_decimal(Decimal(value))
+
+
+@register.filter
+def filesize(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1048576:.1f} MB".replace(".", ",")
