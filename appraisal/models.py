@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from criteria.models import Criterion, Participation, Year
+from criteria.models import POINTS, Criterion, Participation, Year
+from evidence.models import VALUE
 
 FULL = {"max_digits": 30, "decimal_places": 15}
 
@@ -75,3 +78,119 @@ class AreaResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_result} – lĩnh vực {self.criterion.code}"
+
+
+class Assignment(models.Model):
+    """An appraiser's share of a year: one area of one block (DOMAIN §3, by area)."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.CASCADE, related_name="assignments", verbose_name="năm"
+    )
+    block = models.ForeignKey("units.Block", on_delete=models.PROTECT, verbose_name="khối")
+    area_code = models.CharField("mã lĩnh vực", max_length=32)
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="appraisal_assignments",
+        verbose_name="thành viên thẩm định",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người phân công",
+    )
+    assigned_at = models.DateTimeField("phân công lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "phân công thẩm định"
+        verbose_name_plural = "phân công thẩm định"
+        ordering = ["year", "block__code", "area_code", "appraiser__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "block", "area_code", "appraiser"], name="unique_assignment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – khối {self.block.code}, lĩnh vực {self.area_code}: {self.appraiser}"
+
+
+class AppraisalEntry(models.Model):
+    """One appraisal of one leaf, kept for ever: round 1, then round 2 after the explanation.
+
+    The current appraised value lives on evidence.Score, which the engine reads.
+    """
+
+    class Round(models.IntegerChoices):
+        FIRST = 1, "Vòng 1"
+        FINAL = 2, "Vòng 2 (sau giải trình)"
+
+    class Status(models.TextChoices):
+        AGREED = "agreed", "Thống nhất"
+        ADJUSTED = "adjusted", "Điều chỉnh"
+        NEEDS_EXPLANATION = "needs_explanation", "Đề nghị giải trình"
+
+    score = models.ForeignKey(
+        "evidence.Score",
+        on_delete=models.CASCADE,
+        related_name="appraisal_entries",
+        verbose_name="điểm tiêu chí",
+    )
+    round = models.PositiveSmallIntegerField("vòng", choices=Round.choices, default=Round.FIRST)
+    appraiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người thẩm định",
+    )
+    appraised_score = models.DecimalField("điểm thẩm định", **POINTS, null=True, blank=True)
+    appraised_value = models.DecimalField("giá trị thẩm định", **VALUE, null=True, blank=True)
+    status = models.CharField("kết quả", max_length=20, choices=Status.choices)
+    comment = models.TextField("ý kiến thẩm định", blank=True)
+    at = models.DateTimeField("thời điểm", default=timezone.now)
+
+    class Meta:
+        verbose_name = "lượt thẩm định"
+        verbose_name_plural = "lượt thẩm định"
+        ordering = ["score", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.score} – vòng {self.round}: {self.get_status_display()}"
+
+
+class Explanation(models.Model):
+    """A unit's answer (giải trình) to an adjusted or disputed leaf, with extra evidence."""
+
+    score = models.ForeignKey(
+        "evidence.Score",
+        on_delete=models.CASCADE,
+        related_name="explanations",
+        verbose_name="điểm tiêu chí",
+    )
+    note = models.TextField("nội dung giải trình")
+    files = models.ManyToManyField(
+        "evidence.EvidenceFile",
+        blank=True,
+        related_name="explanations",
+        verbose_name="tài liệu bổ sung",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người giải trình",
+    )
+    at = models.DateTimeField("thời điểm", default=timezone.now)
+
+    class Meta:
+        verbose_name = "giải trình"
+        verbose_name_plural = "giải trình"
+        ordering = ["score", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.score} – giải trình {self.at:%d/%m/%Y %H:%M}"

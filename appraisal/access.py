@@ -1,0 +1,109 @@
+"""Who may see and do what in the appraisal, explanation and council pages.
+
+The rule that shapes everything: nobody appraises their own unit (DOMAIN §3). An
+appraiser's membership unit is the department that sent them (Sở Tư pháp sends the
+member who appraises institutions); that unit is invisible to them in every appraisal
+screen, whatever their assignment.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from criteria.models import Criterion, Participation, Year
+from units.access import roles_of, units_of
+from units.models import Membership
+
+from .models import Assignment
+
+R = Membership.Role
+APPRAISAL_ROLES = (R.APPRAISER, R.SECRETARIAT_LEAD)
+ASSIGN_ROLES = (R.SECRETARIAT_LEAD, R.HOME_AFFAIRS)
+COUNCIL_ROLES = (R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD)
+COMPUTE_ROLES = COUNCIL_ROLES
+PUBLISH_ROLES = (R.COUNCIL, R.HOME_AFFAIRS)
+UNIT_ROLES = (R.UNIT_OFFICER, R.UNIT_HEAD)
+
+
+def has_role(user, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(roles_of(user) & set(roles))
+
+
+def is_lead(user) -> bool:
+    """The secretariat lead sees every unit but their own, and may appraise any area."""
+    return has_role(user, R.SECRETARIAT_LEAD)
+
+
+def own_unit_ids(user) -> set[int]:
+    """Every unit the person belongs to, in any role: all are off limits for appraisal."""
+    return units_of(user)
+
+
+def assigned_areas(user, year: Year) -> set[tuple[int, str]]:
+    """(block id, area code) pairs assigned to the person in that year."""
+    return set(
+        Assignment.objects.filter(year=year, appraiser=user).values_list("block_id", "area_code")
+    )
+
+
+def may_appraise(user, participation: Participation, area_code: str) -> bool:
+    if not user.is_authenticated or participation.unit_id in own_unit_ids(user):
+        return False
+    if is_lead(user):
+        return True
+    return Assignment.objects.filter(
+        year_id=participation.year_id,
+        block_id=participation.block_id,
+        area_code=area_code,
+        appraiser=user,
+    ).exists()
+
+
+def current_year() -> Year | None:
+    """The year in progress (the latest not yet published), else the latest year."""
+    return (
+        Year.objects.exclude(status=Year.Status.PUBLISHED).order_by("-year").first()
+        or Year.objects.order_by("-year").first()
+    )
+
+
+def year_or_404(year: int) -> Year:
+    return get_object_or_404(Year, year=year)
+
+
+def area_or_404(participation: Participation, area_code: str) -> Criterion:
+    return get_object_or_404(
+        Criterion,
+        year_id=participation.year_id,
+        block_id=participation.block_id,
+        code=area_code,
+        parent=None,
+    )
+
+
+def participation_for_appraiser(user, year: Year, unit_code: str, area_code: str):
+    """The unit and area an appraiser asks for, or 404 (own unit, area not assigned)."""
+    participation = get_object_or_404(
+        Participation.objects.select_related("unit", "block", "year"),
+        year=year,
+        unit__code=unit_code,
+    )
+    area = area_or_404(participation, area_code)
+    if not may_appraise(user, participation, area.code):
+        raise Http404
+    return participation, area
+
+
+def participation_for_unit_member(user, year: Year, unit_code: str) -> Participation:
+    """A unit's own officer or head, for the explanation round; anyone else gets 404."""
+    participation = get_object_or_404(
+        Participation.objects.select_related("unit", "block", "year"),
+        year=year,
+        unit__code=unit_code,
+    )
+    if participation.unit_id not in units_of(user, *UNIT_ROLES):
+        raise Http404
+    return participation

@@ -1,0 +1,95 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from .assignments import appraisers
+from .models import AppraisalEntry
+
+
+class AppraisalForm(forms.Form):
+    """Input parsing only; the rules (comment when differing, rubric, rounds) are in
+    services_appraisal.appraisal_save."""
+
+    status = forms.ChoiceField(
+        label="Kết quả thẩm định",
+        choices=AppraisalEntry.Status.choices,
+        widget=forms.RadioSelect,
+    )
+    appraised_score = forms.DecimalField(
+        label="Điểm thẩm định",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=3,
+        localize=True,
+    )
+    appraised_value = forms.DecimalField(
+        label="Giá trị thẩm định",
+        required=False,
+        max_digits=14,
+        decimal_places=3,
+        localize=True,
+        help_text="Tiêu chí chấm theo tỷ lệ: điểm tính theo thang chấm.",
+    )
+    comment = forms.CharField(
+        label="Ý kiến thẩm định",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Bắt buộc khi điểm khác điểm tự chấm hoặc đề nghị giải trình.",
+    )
+
+    def __init__(self, *args, rubric: bool = False, final_round: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if rubric:
+            del self.fields["appraised_score"]
+        else:
+            del self.fields["appraised_value"]
+        if final_round:
+            self.fields["status"].choices = [
+                c for c in AppraisalEntry.Status.choices if c[0] != "needs_explanation"
+            ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ExplanationForm(forms.Form):
+    note = forms.CharField(
+        label="Nội dung giải trình", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    files = MultipleFileField(
+        label="Tài liệu kiểm chứng bổ sung",
+        required=False,
+        help_text="PDF, DOCX, XLSX, JPG hoặc PNG; tối đa 20 MB mỗi tệp.",
+    )
+
+
+class AssignmentForm(forms.Form):
+    block = forms.CharField(widget=forms.HiddenInput)
+    area_code = forms.CharField(widget=forms.HiddenInput)
+    appraiser = forms.ModelChoiceField(label="Thành viên", queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appraiser"].queryset = appraisers()
+        self.fields["appraiser"].label_from_instance = person_label
+
+
+def person_label(user) -> str:
+    units = ", ".join(
+        m.unit.name for m in user.memberships.select_related("unit") if m.unit is not None
+    )
+    name = user.get_full_name() or user.username
+    return f"{name} ({units})" if units else name
