@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Answer, Ballot, Question, RespondentGroup, Scale, ScaleOption
+from .models import (
+    Answer,
+    Ballot,
+    BallotUpload,
+    Question,
+    RespondentGroup,
+    Scale,
+    ScaleOption,
+    SurveyPlan,
+)
 
 
 @admin.register(RespondentGroup)
@@ -43,3 +52,24 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["ballot__code", "participation__unit__code"]
     raw_id_fields = ["ballot", "participation", "criterion", "option"]
     list_select_related = ["ballot", "participation__unit", "criterion", "option"]
+
+
+@admin.register(BallotUpload)
+class BallotUploadAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "year",
+        "mode",
+        "status",
+        "answers",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["year", "status"]
+    readonly_fields = ["sha256", "errors", "counts", "job"]
+
+
+@admin.register(SurveyPlan)
+class SurveyPlanAdmin(admin.ModelAdmin):
+    list_display = ["year", "block", "group", "planned", "rates_every_unit"]
+    list_filter = ["year", "block"]

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from criteria.models import Participation, Year
 
 from .models import Question, RespondentGroup, SurveyPlan
+from .tallies import code_key
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
 FONTS = ("Tinos-Regular.ttf", "Tinos-Bold.ttf", "Tinos-Italic.ttf")
@@ -60,10 +61,9 @@ def blank_ballot_render(*, year: Year, block: str, group: str) -> tuple[str, str
     if not questions:
         raise ValidationError(f"Nhóm '{group}' không được hỏi câu nào về khối {block}.")
     plan = SurveyPlan.objects.filter(year=year, block__code=block, group=group_obj).first()
-    units = list(
-        Participation.objects.filter(year=year, block__code=block)
-        .select_related("unit", "block")
-        .order_by("unit__code")
+    units = sorted(
+        Participation.objects.filter(year=year, block__code=block).select_related("unit", "block"),
+        key=lambda p: code_key(p.unit.code),
     )
     scales = {question.scale_id: question.scale for question in questions}
     html = render_to_string(

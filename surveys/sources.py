@@ -57,12 +57,16 @@ def _csv_source(path: Path) -> BallotSource:
     # Check the encoding and count the lines in one cheap pass over the bytes.
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0
+    last = b"\n"
     try:
         with path.open("rb") as raw:
             while chunk := raw.read(CHUNK):
                 decoder.decode(chunk)
                 lines += chunk.count(b"\n")
+                last = chunk[-1:]
             decoder.decode(b"", final=True)
+        if last != b"\n":
+            lines += 1  # a last line without its newline
     except UnicodeDecodeError:
         return file_error("tệp CSV phải mã hóa UTF-8")
     except OSError as error:

@@ -63,6 +63,11 @@ class QuestionTallies:
         return self.total.counted < MIN_COUNTED
 
 
+def code_key(code: str) -> tuple:
+    """A2 before A10: letters, then the number."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"\d+|\D+", code))
+
+
 def survey_tally_table(*, year: Year, block: str | None = None) -> list[QuestionTallies]:
     """Every (unit, survey question) of the year, with its tallies per group and overall.
 
@@ -114,7 +119,7 @@ def survey_tally_table(*, year: Year, block: str | None = None) -> list[Question
         return result
 
     by_block: dict[int, list[Participation]] = defaultdict(list)
-    for participation in participations.order_by("unit__code"):
+    for participation in sorted(participations, key=lambda p: code_key(p.unit.code)):
         by_block[participation.block_id].append(participation)
     table = []
     for question in questions:
@@ -166,7 +171,8 @@ class Receipt:
 
     @property
     def short(self) -> bool:
-        return self.planned is not None and self.received < self.planned
+        # A shared plan (35,6 per unit) is met by 35 ballots.
+        return self.planned is not None and self.received < int(self.planned)
 
 
 def survey_receipts(*, year: Year) -> tuple[list[Receipt], list[Receipt]]:
@@ -180,10 +186,9 @@ def survey_receipts(*, year: Year) -> tuple[list[Receipt], list[Receipt]]:
         for plan in SurveyPlan.objects.filter(year=year).select_related("block", "group")
     }
     group_names = dict(RespondentGroup.objects.filter(year=year).values_list("code", "name"))
-    participations = list(
-        Participation.objects.filter(year=year)
-        .select_related("unit", "block")
-        .order_by("unit__code")
+    participations = sorted(
+        Participation.objects.filter(year=year).select_related("unit", "block"),
+        key=lambda p: code_key(p.unit.code),
     )
     units_in_block = Counter(p.block.code for p in participations)
     answers = Answer.objects.filter(ballot__year=year).order_by()

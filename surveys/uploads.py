@@ -315,7 +315,7 @@ def ballot_upload_check(
         upload.status = BallotUpload.Status.CHECKED
     upload.save()
     if job is not None:
-        job_progress(job, source.total, source.total)
+        job_progress(job, rows, rows)
     return upload
 
 
