@@ -83,16 +83,19 @@ def leaf_state(entries: list[AppraisalEntry], explanations: list[Explanation]) -
 def appraisal_round(*, year: Year, score: Score | None, at: datetime) -> int | None:
     """Which round an appraisal given now belongs to; None when appraisal is closed.
 
-    Round 1 inside the appraisal window. Once the unit has explained a leaf, or once the
-    explanation round has opened (after the appraisal window), every score given is the
-    final one (round 2), until the year is published.
+    Round 1 inside the appraisal window. Once the unit has explained a leaf the next score is
+    the final one (round 2). After the appraisal window, from the opening of the explanation
+    round until publication, only the leaves disputed in round 1 (adjusted, or sent for
+    explanation) get their final score: a leaf never appraised stays closed.
     """
     if year.is_published:
         return None
-    explained = score is not None and score.pk is not None and score.explanations.exists()
+    saved = score is not None and score.pk is not None
+    explained = saved and score.explanations.exists()
     if year.window_is_open("appraisal", at):
         return AppraisalEntry.Round.FINAL if explained else AppraisalEntry.Round.FIRST
-    if year.explanation_opens is not None and at >= year.explanation_opens:
+    disputed = saved and score.appraisal_entries.exclude(status=S.AGREED).exists()
+    if disputed and year.explanation_opens is not None and at >= year.explanation_opens:
         return AppraisalEntry.Round.FINAL
     return None
 
@@ -133,7 +136,8 @@ def appraisal_save(
 ) -> AppraisalEntry:
     """Record one appraisal of one leaf for one unit.
 
-    - `agreed`: the self score stands (score and value default to the unit's own);
+    - `agreed`: the self score stands (score and value default to the unit's own, as they
+      do for a request for explanation);
     - `adjusted`: a different score, with a required comment;
     - `needs_explanation`: the unit must explain (round 1 only), with a required comment.
     On a measured leaf the appraiser gives the value and the score follows from the rubric.
@@ -186,7 +190,8 @@ def appraisal_save(
             raise ValidationError("Thời gian giải trình đã kết thúc.")
 
         rubric = rubric_of(criterion)
-        if status == S.AGREED:
+        if status in (S.AGREED, S.NEEDS_EXPLANATION):
+            # Pending the explanation the unit's own figure stands unless the appraiser says.
             if appraised_value is None:
                 appraised_value = score.self_value
             if appraised_score is None:
