@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from .selectors import person_name
+
 MAX_FILES_PER_UPLOAD = 10
 
 
@@ -70,6 +72,4 @@ class DelegateForm(forms.Form):
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = colleagues
-        self.fields["to"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
-        )
+        self.fields["to"].label_from_instance = lambda u: f"{person_name(u)} ({u.username})"

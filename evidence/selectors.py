@@ -13,6 +13,12 @@ from .models import EvidenceFile, Score
 ZERO = Decimal(0)
 
 
+def person_name(user) -> str:
+    """Vietnamese order, family name first: `Trần Văn Minh`; else the username."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.username
+
+
 @dataclass
 class LeafRow:
     criterion: Criterion

@@ -270,7 +270,9 @@ def _store(
     *, participation: Participation, uploaded_file, checked, by, replaces=None
 ) -> EvidenceFile:
     kind, sha256, size = checked
-    name = os.path.basename(uploaded_file.name or "tep")[-255:]
+    # Shown in pages and sent back in Content-Disposition: printable characters only.
+    name = "".join(ch for ch in os.path.basename(uploaded_file.name or "") if ch.isprintable())
+    name = name.strip()[-255:] or f"tai-lieu.{kind}"
     return EvidenceFile.objects.create(
         participation=participation,
         file=uploaded_file,

@@ -30,7 +30,7 @@ from .forms import (
     UploadForm,
 )
 from .models import EvidenceFile
-from .selectors import leaf_rows, submission_summary
+from .selectors import leaf_rows, person_name, submission_summary
 
 R = Membership.Role
 CONTENT_TYPES = {
@@ -328,7 +328,7 @@ def delegate(request, criterion_id: int):
     else:
         messages.success(
             request,
-            f"Đã giao tiêu chí {criterion.code} cho {to.get_full_name() or to.username}."
+            f"Đã giao tiêu chí {criterion.code} cho {person_name(to)}."
             if to
             else f"Đã thu hồi việc giao tiêu chí {criterion.code}.",
         )
@@ -358,6 +358,8 @@ def download(request, file_id: int):
 def submit(request):
     """GET: what is about to be submitted, gaps as warnings; POST: the head submits."""
     participation = participation_for_user(request)
+    if leaf_scope(request.user, participation) is not None:
+        raise Http404  # a colleague given some leaves does not see the whole unit's
     if request.method == "POST":
         try:
             services.self_assessment_submit(participation=participation, by=request.user)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from criteria.rules import format_decimal
+from evidence.selectors import person_name
 
 register = template.Library()
 
@@ -20,3 +21,8 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / 1048576:.1f} MB".replace(".", ",")
+
+
+@register.filter
+def person(user) -> str:
+    return person_name(user) if user else ""

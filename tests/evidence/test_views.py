@@ -167,6 +167,7 @@ def test_delegated_colleague_sees_only_their_leaf(client, yte, officer, colleagu
     assert "Tiêu chí 1.1" in page and "Tiêu chí 1.3" not in page
     assert "được giao 1 tiêu chí" in page
     assert client.get(reverse("evidence:leaf", args=[leaf("1.3").pk])).status_code == 404
+    assert client.get(reverse("evidence:submit")).status_code == 404
     response = client.post(reverse("evidence:leaf_save", args=[leaf("1.3").pk]), {"score": "1"})
     assert response.status_code == 404
 
