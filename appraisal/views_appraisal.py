@@ -236,7 +236,7 @@ def history_of(entries, explanations) -> list[tuple[str, object]]:
 
 
 def evidence_files_of(score, explanations) -> list[EvidenceFile]:
-    files = list(score.evidence.all()) if score else []
+    files = list(score.evidence.order_by("uploaded_at", "pk")) if score else []
     for explanation in explanations:
         files.extend(f for f in explanation.files.all() if f not in files)
     return files
