@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from .assignments import appraisers
 from .models import AppraisalEntry
+from .templatetags.appraisal_format import vi_name
 
 
 class AppraisalForm(forms.Form):
@@ -91,5 +92,5 @@ def person_label(user) -> str:
     units = ", ".join(
         m.unit.name for m in user.memberships.select_related("unit") if m.unit is not None
     )
-    name = user.get_full_name() or user.username
+    name = vi_name(user)
     return f"{name} ({units})" if units else name

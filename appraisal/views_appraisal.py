@@ -149,7 +149,8 @@ def leaf(request, year: int, unit: str, criterion: str):
             initial.update(
                 appraised_score=latest.appraised_score,
                 appraised_value=latest.appraised_value,
-                comment=latest.comment,
+                # The final round answers the explanation: a fresh comment.
+                comment="" if final_round and latest.round == 1 else latest.comment,
             )
         elif score:
             initial.update(appraised_score=score.self_score, appraised_value=score.self_value)

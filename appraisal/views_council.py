@@ -132,6 +132,11 @@ def publish(request, year: int):
             "computation": computation,
             "current": computation is not None and results_are_current(year_obj),
             "units": UnitResult.objects.filter(computation__year=year_obj).count(),
+            "open_windows": [
+                label
+                for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình"))
+                if year_obj.window_is_open(window)
+            ],
             "errors": error_messages,
         },
         status=400 if error_messages else 200,
