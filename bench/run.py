@@ -81,11 +81,39 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measure", nargs=2, metavar=("WORKBOOK", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="keep the generated workbook at this path")
+    parser.add_argument(
+        "--surveys",
+        type=int,
+        nargs="?",
+        const=500_000,
+        metavar="ANSWERS",
+        help="also import a ballots file of this many answers (default 500,000), xlsx and csv",
+    )
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="also render the demo's 33 documents and a 170-commune block's annexes",
+    )
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
         return 0
+    status = year_bench(args)
+    if args.surveys:
+        from . import surveys
 
+        print()
+        surveys.report(surveys.run(answers=args.surveys))
+    if args.reports:
+        from . import reports
+
+        print()
+        reports.report(reports.run())
+    return status
+
+
+def year_bench(args) -> int:
+    """The year workbook: import, compute and export against the floor."""
     with tempfile.TemporaryDirectory(prefix="parindex-bench-") as tmp:
         tmp = Path(tmp)
         sheets = year_sheets()
