@@ -280,8 +280,12 @@ def evidence_file(request, pk: int):
     file = get_object_or_404(EvidenceFile.objects.select_related("participation"), pk=pk)
     if not file_visible_to(request.user, file):
         raise Http404
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     return FileResponse(
-        file.file.open("rb"),
+        handle,
         content_type=CONTENT_TYPES.get(file.kind, "application/octet-stream"),
         as_attachment=file.kind not in PREVIEWABLE,
         filename=file.original_name,
