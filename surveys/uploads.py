@@ -183,7 +183,8 @@ def stage_rows(rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     columns = ("upload_id", "row", "ballot_code", "group_id", "participation_id")
     columns += ("criterion_id", "option_id")
-    with connection.cursor() as cursor:
+    # One transaction per batch: in autocommit SQLite would commit (fsync) every row.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(StagedAnswer._meta.db_table)} "
             f"({', '.join(quote(column) for column in columns)}) "

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from surveys.models import Answer, Ballot, BallotUpload
 
+from .bad_rows import BAD_ROW_ERRORS, BAD_ROWS
 from .conftest import HEADER, write_csv, write_xlsx
 
 WIDE_HEADER = ["ballot", "group", "unit", "2.1.1", "2.1.2", "ghi_chu"]
@@ -120,3 +121,8 @@ def test_not_a_spreadsheet_is_refused(tmp_path, year):
     path.write_bytes(b"MZ\x90\x00 not a zip")
     errors = import_errors(path)
     assert errors[0].startswith("ballots!1: -: không đọc được tệp")
+
+
+@pytest.mark.django_db
+def test_command_reports_every_bad_row_kind_as_the_browser_preview_does(tmp_path, year):
+    assert import_errors(write_csv(tmp_path / "bad.csv", BAD_ROWS)) == BAD_ROW_ERRORS
