@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AreaResult, Computation, UnitResult
+from .models import AppraisalEntry, AreaResult, Assignment, Computation, Explanation, UnitResult
 
 
 class AreaResultInline(admin.TabularInline):
@@ -22,3 +22,26 @@ class UnitResultAdmin(admin.ModelAdmin):
     list_filter = ["computation__year", "participation__block", "classification", "band"]
     inlines = [AreaResultInline]
     readonly_fields = [f.name for f in UnitResult._meta.fields]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["year", "block", "area_code", "appraiser"]
+    list_filter = ["year", "block"]
+    search_fields = ["appraiser__username", "appraiser__last_name"]
+
+
+@admin.register(AppraisalEntry)
+class AppraisalEntryAdmin(admin.ModelAdmin):
+    list_display = ["score", "round", "status", "appraised_score", "appraiser", "at"]
+    list_filter = ["round", "status", "score__participation__year"]
+    raw_id_fields = ["score"]
+    readonly_fields = [f.name for f in AppraisalEntry._meta.fields]
+
+
+@admin.register(Explanation)
+class ExplanationAdmin(admin.ModelAdmin):
+    list_display = ["score", "by", "at"]
+    list_filter = ["score__participation__year"]
+    raw_id_fields = ["score"]
+    readonly_fields = [f.name for f in Explanation._meta.fields]

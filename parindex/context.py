@@ -10,9 +10,10 @@ R = Membership.Role
 # (label, url name, roles that see it); links whose page does not exist yet are skipped.
 NAVIGATION = [
     ("Tự đánh giá", "evidence:home", {R.UNIT_OFFICER, R.UNIT_HEAD}),
+    ("Giải trình", "appraisal:explanations_home", {R.UNIT_OFFICER, R.UNIT_HEAD}),
     ("Thẩm định", "appraisal:queue", {R.APPRAISER, R.SECRETARIAT_LEAD}),
     ("Hội đồng", "appraisal:council", {R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD}),
-    ("Điều tra XHH", "surveys:dashboard", {R.HOME_AFFAIRS}),
+    ("Điều tra XHH", "surveys:index", {R.HOME_AFFAIRS}),
     ("Báo cáo", "reports:index", {R.HOME_AFFAIRS, R.COUNCIL, R.SECRETARIAT_LEAD}),
     ("Nhật ký", "audit_log", {R.HOME_AFFAIRS}),
 ]
@@ -22,7 +23,7 @@ def navigation(request):
     roles = roles_of(request.user)
     links = []
     for label, name, allowed in NAVIGATION:
-        if roles & allowed or (request.user.is_authenticated and request.user.is_superuser):
+        if roles & allowed:
             try:
                 links.append((label, reverse(name)))
             except NoReverseMatch:

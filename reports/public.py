@@ -133,7 +133,7 @@ def staff_tasks(roles: set[str], year: Year) -> list[Task]:
             Task(
                 "Nhập phiếu điều tra xã hội học",
                 f"Đã nhập {ballots} phiếu cho năm {year.year}.",
-                url_or_none("surveys:dashboard"),
+                url_or_none("surveys:dashboard", year.year),
             )
         )
     return tasks

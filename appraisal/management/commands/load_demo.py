@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from appraisal.assignments import demo_assignments_create
 from appraisal.demo.build import YearPlan, build_assessed_year, build_year_in_progress
-from appraisal.demo.province import TARGETS_2021, TARGETS_2022
+from appraisal.demo.province import BALLOT_PLAN, TARGETS_2021, TARGETS_2022
 from appraisal.demo.users import DEMO_PASSWORD, demo_users_create
 from appraisal.services import results_compute
 from appraisal.workbook import year_data_delete
 from criteria.models import Year
+from surveys.questionnaire import survey_plan_save
 
 PLANS = [
     YearPlan(
@@ -45,7 +47,11 @@ class Command(BaseCommand):
     def handle(self, *args, reset, logins_only, **options):
         if not logins_only:
             self.load(reset=reset)
-        self.print_logins(demo_users_create())
+        logins = demo_users_create()
+        in_progress = Year.objects.filter(year=YEAR_IN_PROGRESS).first()
+        if in_progress is not None:
+            demo_assignments_create(in_progress)
+        self.print_logins(logins)
 
     def load(self, *, reset: bool) -> None:
         years = [plan.year for plan in PLANS] + [YEAR_IN_PROGRESS]
@@ -57,6 +63,7 @@ class Command(BaseCommand):
             year_data_delete(year=year)
         for plan in PLANS:
             year = build_assessed_year(plan)
+            survey_plan_save(year=year, plan=BALLOT_PLAN, one_unit_groups={"nguoi_dan"})
             results_compute(year=year)
             with transaction.atomic():
                 year.status = Year.Status.PUBLISHED
