@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +17,7 @@ from django.utils.safestring import mark_safe
 from appraisal.models import UnitResult
 from criteria.models import Criterion, Participation, Year
 from evidence.models import Score, Submission
+from surveys.confidence import ranking_noise
 from units.access import is_province_staff, roles_of, units_of
 from units.models import Membership
 
@@ -160,6 +163,31 @@ def year_or_404(user, year: int) -> Year:
     return year_obj
 
 
+def survey_noise(year: Year, blocks: dict) -> set[str]:
+    """Codes of units whose gap to the unit ranked just above lies within the survey's
+    95 % noise (surveys/confidence.py), cached per results fingerprint."""
+    fingerprint = year.computation.fingerprint
+    key = f"ranking-noise:{year.year}:{fingerprint}"
+    marked = cache.get(key)
+    if marked is None:
+        ranking = {
+            block.code: [
+                (r.participation.unit.code, r.index, Decimal(100) / r.max_points)
+                for r in block_results
+                if r.max_points
+            ]
+            for block, block_results in blocks.items()
+        }
+        marked = {
+            pair.lower
+            for pairs in ranking_noise(year, ranking=ranking).values()
+            for pair in pairs
+            if pair.within_noise
+        }
+        cache.set(key, marked, 24 * 3600)
+    return marked
+
+
 def year_results(request, year: int):
     year_obj = year_or_404(request.user, year)
     results = (
@@ -170,6 +198,10 @@ def year_results(request, year: int):
     blocks: dict = {}
     for result in results:
         blocks.setdefault(result.participation.block, []).append(result)
+    within_noise = survey_noise(year_obj, blocks)
+    for block_results in blocks.values():
+        for result in block_results:
+            result.within_noise = result.participation.unit.code in within_noise
     sections = [
         (
             block,

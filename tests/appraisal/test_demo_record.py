@@ -280,3 +280,12 @@ def test_every_area_maximum_is_the_published_one(record):
 
 def test_2021_and_2022_are_published_and_2023_is_in_self_assessment(record):
     assert record["statuses"] == {2021: "published", 2022: "published", 2023: "self_assessment"}
+
+
+def test_2021_ranking_marks_nam_sach_as_within_survey_noise_of_hai_duong(record, client):
+    page = client.get("/ket-qua/2021/").content.decode()
+
+    districts = page.split("Khối B")[1]
+    marked = [row for row in districts.split("<tr>") if "≈</abbr>" in row]
+    # 85,862 against 85,858: a gap far smaller than the survey's 95 % noise.
+    assert len(marked) == 1 and "UBND huyện Nam Sách" in marked[0]
