@@ -125,7 +125,9 @@ def criterion_stats(block: BlockReport) -> list[CriterionStats]:
 
 
 def most_lost(block: BlockReport, limit: int = MOST_LOST) -> list[CriterionStats]:
-    ranked = [s for s in criterion_stats(block) if s.points_lost > 0]
+    """The evidence sub-criteria that lost the most points (survey areas are read whole)."""
+    evidence = {c.code for c in block.criteria if c.method == c.Method.EVIDENCE}
+    ranked = [s for s in criterion_stats(block) if s.points_lost > 0 and s.code in evidence]
     return sorted(ranked, key=lambda s: (-s.points_lost, s.code))[:limit]
 
 

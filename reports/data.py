@@ -15,8 +15,15 @@ from django.core.exceptions import ValidationError
 
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
-from appraisal.services import fingerprint_of, previous_ranks_for, year_inputs
-from criteria.models import Criterion, Participation, Year
+from appraisal.services import (
+    criteria_set_for,
+    fingerprint_of,
+    previous_ranks_for,
+    rules_for,
+    survey_tallies,
+    year_inputs,
+)
+from criteria.models import BlockRules, Criterion, Participation, Year
 from evidence.models import Score
 
 ZERO = Decimal(0)
@@ -124,17 +131,79 @@ def computation_of(year: Year) -> Computation:
     return computation
 
 
-def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport:
-    """Everything the documents of a year show. `unit_codes` limits the annex rows built."""
-    computation = computation_of(year)
-    participations, blocks = year_inputs(year)
-    previous = previous_ranks_for(year)
-    # The annex rows are recomputed: they must come from the inputs the results came from.
-    if fingerprint_of(blocks, previous) != computation.fingerprint:
-        raise ValidationError(
-            f"Dữ liệu năm {year.year} đã thay đổi sau lần tính chỉ số gần nhất: "
-            "tính lại chỉ số trước khi xuất báo cáo."
+STALE = "Dữ liệu năm {year} đã thay đổi sau lần tính chỉ số gần nhất: tính lại chỉ số trước khi xuất báo cáo."
+# Stored results are exact to 1e-15 on PostgreSQL; SQLite keeps about 15 significant digits.
+AGREES = Decimal("1e-9")
+
+
+def units_inputs(year: Year, codes: set[str]):
+    """Like appraisal.services.year_inputs, for the blocks of `codes` and the entries of
+    those units only (an annex need not load every unit's scores)."""
+    participations = list(
+        Participation.objects.filter(year=year)
+        .select_related("unit", "block")
+        .order_by("unit__code")
+    )
+    wanted = {p.pk: p for p in participations if p.unit.code in codes}
+    block_ids = {p.block_id for p in wanted.values()}
+    criteria = list(
+        Criterion.objects.filter(year=year, block_id__in=block_ids)
+        .select_related("block")
+        .order_by("sort_key")
+    )
+    rules = {r.block_id: r for r in BlockRules.objects.filter(year=year, block_id__in=block_ids)}
+    entries: dict[int, dict[str, scoring.LeafEntry]] = defaultdict(dict)
+    for score in Score.objects.filter(participation_id__in=wanted).select_related("criterion"):
+        entries[score.participation_id][score.criterion.code] = scoring.LeafEntry(
+            appraised_score=score.appraised_score,
+            appraised_value=score.appraised_value,
+            not_applicable=score.not_applicable,
         )
+    code_of = {c.pk: c.code for c in criteria}
+    tallies: dict[int, dict[str, scoring.SurveyTally]] = defaultdict(dict)
+    for (participation_id, criterion_id), tally in survey_tallies(year).items():
+        if participation_id in wanted:
+            tallies[participation_id][code_of[criterion_id]] = tally
+    blocks = []
+    for block in sorted({p.block for p in wanted.values()}, key=lambda b: b.code):
+        block_criteria = [c for c in criteria if c.block_id == block.pk]
+        units = [
+            scoring.UnitInput(code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk])
+            for p in participations
+            if p.block_id == block.pk
+        ]
+        blocks.append(
+            (
+                block,
+                block_criteria,
+                criteria_set_for(block_criteria),
+                rules_for(rules.get(block.pk)),
+                units,
+            )
+        )
+    return participations, blocks
+
+
+def agrees(scored: scoring.UnitScore, result: UnitResult, areas: dict[str, AreaResult]) -> bool:
+    pairs = [(scored.total, result.total), (scored.index, result.index)]
+    pairs += [(area.score, areas[area.code].score) for area in scored.areas]
+    return all(abs(mine - kept) <= AGREES for mine, kept in pairs)
+
+
+def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport:
+    """Everything the documents of a year show.
+
+    With `unit_codes`, only those units' annex rows are built, from their own inputs,
+    and only their blocks are read.
+    """
+    computation = computation_of(year)
+    if unit_codes is None:
+        participations, blocks = year_inputs(year)
+        # The annex rows are recomputed: they must come from the inputs the results came from.
+        if fingerprint_of(blocks, previous_ranks_for(year)) != computation.fingerprint:
+            raise ValidationError(STALE.format(year=year.year))
+    else:
+        participations, blocks = units_inputs(year, unit_codes)
     previous_year = (
         Year.objects.filter(year__lt=year.year, computation__isnull=False)
         .order_by("-year")
@@ -142,14 +211,18 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
         .first()
     )
     by_code: dict[str, Participation] = {p.unit.code: p for p in participations}
+    block_ids = [block.pk for block, *_rest in blocks]
     results = {
         r.participation_id: r
-        for r in UnitResult.objects.filter(computation=computation).select_related("participation")
+        for r in UnitResult.objects.filter(
+            computation=computation, participation__block_id__in=block_ids
+        )
     }
     areas_of: dict[int, dict[str, AreaResult]] = defaultdict(dict)
-    for area in AreaResult.objects.filter(unit_result__computation=computation).select_related(
-        "criterion"
-    ):
+    for area in AreaResult.objects.filter(
+        unit_result__computation=computation,
+        unit_result__participation__block_id__in=block_ids,
+    ).select_related("criterion"):
         areas_of[area.unit_result_id][area.criterion.code] = area
     scores: dict[int, dict[str, Score]] = defaultdict(dict)
     score_rows = Score.objects.filter(participation__year=year).select_related("criterion")
@@ -195,6 +268,9 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
             )
             if unit_codes is None or unit.code in unit_codes:
                 scored = scoring.score_unit(criteria_set, rules, unit_input)
+                # Without the year's fingerprint, the unit's own figures must still agree.
+                if unit_codes is not None and not agrees(scored, result, areas_of[result.pk]):
+                    raise ValidationError(STALE.format(year=year.year))
                 unit.leaf_points = dict(scored.leaf_scores)
                 unit.rows = annex_rows(criteria, scored, scores[participation.pk], unit)
             units.append(unit)

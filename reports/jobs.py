@@ -84,9 +84,9 @@ def render_set_finish(job_id: int) -> None:
         try:
             year = Year.objects.get(year=job.year)
             bundle_refresh(year=year)
-            fresh = RenderedFile.objects.filter(year=year, rendered_at__gte=job.started_at).exclude(
-                kind=RenderedFile.Kind.BUNDLE
-            )
+            fresh = RenderedFile.objects.filter(
+                year=year, rendered_at__gte=job.started_at or job.created_at
+            ).exclude(kind=RenderedFile.Kind.BUNDLE)
             job.message = (
                 f"Đủ {job.total} tài liệu năm {job.year}: {fresh.count()} tài liệu kết xuất "
                 "mới, còn lại không thay đổi."

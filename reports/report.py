@@ -466,7 +466,7 @@ def summary_table(block: BlockReport, year: int, previous_year: int | None) -> T
         caption=f"Kết quả Chỉ số CCHC năm {year} – {block.name}",
         header=header,
         rows=rows,
-        widths=[4, 4, 18, *([6] * len(areas)), 7, 6, 8, 7, 12],
+        widths=[5, 4, 18, *([6] * len(areas)), 7, 6, 8, 7, 12],
     )
 
 
@@ -643,14 +643,7 @@ def report_document(report: YearReport, *, province: str) -> ReportDocument:
         Heading(4, "2.3. Chênh lệch giữa điểm tự chấm và điểm thẩm định"),
         *gap_text(report, analyses),
         Heading(4, "2.4. Về xếp loại mức độ hoàn thành nhiệm vụ của người đứng đầu"),
-        p(
-            "Vẫn còn Thủ trưởng một số cơ quan, đơn vị chỉ được đánh giá xếp loại hoàn thành "
-            "nhiệm vụ hoặc không hoàn thành nhiệm vụ (",
-            italic(
-                "; ".join(f"{u.head_title}: {u.classification_label.lower()}" for u in heads_below)
-            ),
-            ").",
-        )
+        p(*heads_below_runs(heads_below))
         if heads_below
         else p(
             "Người đứng đầu các cơ quan, đơn vị đều được xếp loại từ hoàn thành tốt nhiệm vụ trở lên."
@@ -694,6 +687,25 @@ def report_document(report: YearReport, *, province: str) -> ReportDocument:
         signature=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
         draft=not year.is_published,
     )
+
+
+def heads_below_runs(heads: list[UnitReport]) -> list[str | Run]:
+    """Report 27/BC-UBND, V.2.4: the heads rated only "hoàn thành" (or below)."""
+    runs: list[str | Run] = ["Vẫn còn Thủ trưởng một số cơ quan, đơn vị "]
+    parts = [
+        (phrase, [u for u in heads if u.classification == key])
+        for key, phrase in (
+            (HOAN_THANH, "chỉ được đánh giá xếp loại hoàn thành nhiệm vụ"),
+            (KHONG_HOAN_THANH, "bị đánh giá xếp loại không hoàn thành nhiệm vụ"),
+        )
+    ]
+    parts = [(phrase, units) for phrase, units in parts if units]
+    for position, (phrase, units) in enumerate(parts):
+        if position:
+            runs.append("; ")
+        runs += [f"{phrase} (", italic("; ".join(u.head_title for u in units)), ")"]
+    runs.append(".")
+    return runs
 
 
 def mean_index(block: BlockReport) -> Decimal | None:

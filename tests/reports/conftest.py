@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from appraisal.results import results_document
 from criteria.models import Year
+from parindex.celery import app as celery_app
 from parindex.models import Job
 from units.models import Block, Membership, Unit
 
@@ -25,9 +26,13 @@ def rendered(django_db_setup, django_db_blocker):
     out = Path(tempfile.mkdtemp(prefix="parindex-reports-"))
     settings_override = override_settings(MEDIA_ROOT=str(media))
     settings_override.enable()
+    # Runs before the per-test eager switch (tests/conftest.py): in-process jobs here too.
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=open("/dev/null", "w"))
         call_command("render_reports", year=2022, out=str(out), stdout=open("/dev/null", "w"))
+        celery_app.conf.task_always_eager = eager
         document = results_document(Year.objects.get(year=2022))
         yield {"out": out, "media": media, "results": document}
         from appraisal.workbook import year_data_delete

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from criteria.models import Year
 from evidence.models import Score
 from reports.models import RenderedFile
-from reports.services import stale_specs
+from reports.services import document_refresh, stale_specs
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,14 @@ def test_inputs_changed_since_the_computation_are_refused(rendered):
     score.save(update_fields=["appraised_score"])
     with pytest.raises(ValidationError, match="tính lại chỉ số"):
         stale_specs(year)
+
+
+def test_an_annex_of_a_unit_whose_inputs_changed_is_refused(rendered):
+    year = Year.objects.get(year=2022)
+    score = Score.objects.filter(
+        participation__year=year, participation__unit__code="B4", appraised_score__gt=0
+    ).first()
+    score.appraised_score -= 1
+    score.save(update_fields=["appraised_score"])
+    with pytest.raises(ValidationError, match="tính lại chỉ số"):
+        document_refresh(year=year, kind=RenderedFile.Kind.ANNEX, key="B4")
