@@ -99,6 +99,10 @@ def main() -> int:
         print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
         return 0
     status = year_bench(args)
+    from . import pages
+
+    print()
+    pages.report(pages.run())
     if args.surveys:
         from . import surveys
 

@@ -1,6 +1,10 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -21,7 +25,15 @@ from .forms import (
     ScaleForm,
     forms_disable,
 )
-from .models import BallotUpload, Question, RespondentGroup, Scale, SurveyPlan
+from .models import (
+    Answer,
+    BallotUpload,
+    Question,
+    RespondentGroup,
+    Scale,
+    ScaleOption,
+    SurveyPlan,
+)
 from .questionnaire import question_save, survey_leaf_get
 from .tallies import (
     MIN_COUNTED,
@@ -133,24 +145,49 @@ def upload_cancel(request, pk: int):
 @staff
 def dashboard(request, year: int):
     year_obj = get_object_or_404(Year, year=year)
-    block_receipts, unit_receipts = survey_receipts(year=year_obj)
-    tallies = survey_tally_table(year=year_obj)
-    confidence = sorted(survey_confidence(year_obj).values(), key=lambda c: (c.block, -c.score))
-    return render(
-        request,
-        "surveys/dashboard.html",
-        {
-            "year": year_obj,
-            "block_receipts": block_receipts,
-            "unit_receipts": unit_receipts,
-            "low": [t for t in tallies if t.low],
-            "min_counted": MIN_COUNTED,
-            "lookalikes": ballot_lookalikes(year=year_obj),
-            "repeats": repeated_patterns(year=year_obj),
-            "confidence": confidence,
-            "noise": sorted(ranking_noise(year_obj).items()),
-        },
+    analysis = cache.get_or_set(
+        f"survey-dashboard:{year_obj.pk}:{survey_data_key(year_obj)}",
+        lambda: survey_dashboard_analysis(year_obj),
+        DASHBOARD_CACHE_SECONDS,
     )
+    return render(request, "surveys/dashboard.html", {"year": year_obj, **analysis})
+
+
+# The analysis reads every answer: cache it while the survey data stays the same (the key
+# follows answers, options, questions and the plan); the timeout is only a safety net.
+DASHBOARD_CACHE_SECONDS = 600
+
+
+def survey_data_key(year: Year) -> str:
+    answers = Answer.objects.filter(ballot__year=year).aggregate(n=Count("id"), last=Max("id"))
+    options = list(
+        ScaleOption.objects.filter(scale__year=year)
+        .order_by("pk")
+        .values_list("pk", "coefficient", "counted")
+    )
+    questions = list(
+        Question.objects.filter(criterion__year=year)
+        .order_by("pk")
+        .values_list("pk", "scale_id", "groups")
+    )
+    plan = list(SurveyPlan.objects.filter(year=year).order_by("pk").values_list("pk", "planned"))
+    digest = hashlib.sha256(repr((answers, options, questions, plan)).encode()).hexdigest()
+    return digest[:32]
+
+
+def survey_dashboard_analysis(year: Year) -> dict:
+    block_receipts, unit_receipts = survey_receipts(year=year)
+    tallies = survey_tally_table(year=year)
+    return {
+        "block_receipts": block_receipts,
+        "unit_receipts": unit_receipts,
+        "low": [t for t in tallies if t.low],
+        "min_counted": MIN_COUNTED,
+        "lookalikes": ballot_lookalikes(year=year),
+        "repeats": repeated_patterns(year=year),
+        "confidence": sorted(survey_confidence(year).values(), key=lambda c: (c.block, -c.score)),
+        "noise": sorted(ranking_noise(year).items()),
+    }
 
 
 @staff
