@@ -14,9 +14,20 @@ NAVIGATION = [
     ("Thẩm định", "appraisal:queue", {R.APPRAISER, R.SECRETARIAT_LEAD}),
     ("Hội đồng", "appraisal:council", {R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD}),
     ("Điều tra XHH", "surveys:index", {R.HOME_AFFAIRS}),
-    ("Báo cáo", "reports:index", {R.HOME_AFFAIRS, R.COUNCIL, R.SECRETARIAT_LEAD}),
+    ("Báo cáo", "reports:documents", {R.HOME_AFFAIRS, R.COUNCIL, R.SECRETARIAT_LEAD}),
     ("Nhật ký", "audit_log", {R.HOME_AFFAIRS}),
 ]
+
+
+def latest_computed_year() -> int | None:
+    from criteria.models import Year
+
+    return (
+        Year.objects.filter(computation__isnull=False)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
 
 
 def navigation(request):
@@ -25,6 +36,13 @@ def navigation(request):
     for label, name, allowed in NAVIGATION:
         if roles & allowed:
             try:
+                if name == "reports:documents":
+                    # The documents of the latest computed year.
+                    latest = latest_computed_year()
+                    if latest is None:
+                        continue
+                    links.append((label, reverse(name, args=[latest])))
+                    continue
                 links.append((label, reverse(name)))
             except NoReverseMatch:
                 continue
