@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import group
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from criteria.models import Year
@@ -58,11 +60,13 @@ def render_set_dispatch(job_id: int, document_task) -> None:
 def render_set_advance(job_id: int, error: str | None = None) -> None:
     """One document done (or failed); the one that completes the count closes the job."""
     with transaction.atomic():
+        # Write before reading: the row lock (PostgreSQL) or the database's write lock
+        # (SQLite, where a read-then-write transaction fails at once under contention).
+        Job.objects.filter(pk=job_id).update(done=Least(F("done") + 1, F("total")))
         job = Job.objects.select_for_update().get(pk=job_id)
-        job.done = min(job.done + 1, job.total)
         if error:
             job.errors = [*job.errors, error]
-        job.save(update_fields=["done", "errors"])
+            job.save(update_fields=["errors"])
         last = job.done >= job.total
     if last:
         render_set_finish(job_id)

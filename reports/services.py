@@ -89,6 +89,8 @@ def summary_digest(report: YearReport) -> str:
             + (u.classification, u.self_review, [(a.score, a.index) for a in u.areas])
             for u in report.units
         ],
+        # the analysis sheets: every leaf's points and the units' own scores
+        [(u.code, sorted(u.leaf_points.items()), u.self_total) for u in report.units],
     )
 
 

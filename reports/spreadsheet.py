@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from appraisal.scoring import display
 
 from . import formatting as fmt
+from .analysis import block_analysis, criterion_stats
 from .data import BlockReport, YearReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -133,11 +134,129 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
 
 
+def table(sheet: Worksheet, top: int, title: str, header: list[str], rows: list[list]) -> int:
+    """A titled table of (value, number format) cells from row `top`; returns the next row."""
+    sheet.cell(top, 1, title).font = Font(name=FONT, bold=True, size=12)
+    for column, label in enumerate(header, start=1):
+        cell = sheet.cell(top + 1, column, label)
+        cell.font = Font(name=FONT, bold=True, size=10)
+        cell.alignment = CENTER
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+    for offset, row in enumerate(rows, start=top + 2):
+        for column, (value, number_format) in enumerate(row, start=1):
+            cell = sheet.cell(offset, column, value)
+            cell.font = Font(name=FONT, size=10)
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=not number_format, vertical="center")
+            if number_format:
+                cell.number_format = number_format
+    return top + len(rows) + 3
+
+
+def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
+    """Where the block's points were lost, and appraisal against the units' own scores."""
+    analysis = block_analysis(block)
+    sheet.title = f"Phân tích {block.code}"[:31]
+    sheet.cell(1, 1, f"Phân tích kết quả – khối {block.code}: {block.name}").font = Font(
+        name=FONT, bold=True, size=13
+    )
+    row = table(
+        sheet,
+        3,
+        "1. Theo lĩnh vực",
+        [
+            "Mã",
+            "Lĩnh vực",
+            "Điểm tối đa",
+            "Điểm bình quân",
+            "Chỉ số bình quân (%)",
+            "Điểm bị mất (cả khối)",
+            "Tỷ lệ điểm bị mất (%)",
+            "Đơn vị thấp nhất (chỉ số %)",
+        ],
+        [
+            [
+                (a.code, None),
+                (a.name, None),
+                (number(a.max_points, 3), POINTS_FORMAT),
+                (number(a.average_score, 3), POINTS_FORMAT),
+                (number(a.average_index, 2), PERCENT_FORMAT),
+                (number(a.points_lost, 3), POINTS_FORMAT),
+                (number(a.share_lost, 2), PERCENT_FORMAT),
+                ("; ".join(f"{u.name} ({fmt.percent(i)})" for u, i in a.lowest), None),
+            ]
+            for a in analysis.areas
+        ],
+    )
+    row = table(
+        sheet,
+        row,
+        "2. Theo tiêu chí thành phần (điểm bị mất nhiều nhất trước)",
+        [
+            "Mã",
+            "Tiêu chí thành phần",
+            "Điểm tối đa",
+            "Điểm bình quân",
+            "Đạt (% tối đa)",
+            "Số đơn vị đạt tối đa",
+            "Điểm bị mất (cả khối)",
+            "Đơn vị thấp nhất",
+        ],
+        [
+            [
+                (c.code, None),
+                (c.name, None),
+                (number(c.max_points, 3), POINTS_FORMAT),
+                (number(c.average_points, 3), POINTS_FORMAT),
+                (number(c.average_percent, 2), PERCENT_FORMAT),
+                (c.full_marks, "0"),
+                (number(c.points_lost, 3), POINTS_FORMAT),
+                (", ".join(u.name for u, _points in c.lowest), None),
+            ]
+            for c in sorted(criterion_stats(block), key=lambda c: (-c.points_lost, c.code))
+        ],
+    )
+    table(
+        sheet,
+        row,
+        "3. Điểm tự chấm và điểm thẩm định (tiêu chí chấm qua tài liệu kiểm chứng)",
+        [
+            "Hạng",
+            "Cơ quan, đơn vị",
+            "Tổng điểm tự chấm",
+            "Tổng điểm thẩm định",
+            "Chênh lệch",
+            "Thẩm định / tự chấm (%)",
+        ],
+        [
+            [
+                (g.unit.rank, "0"),
+                (g.unit.name, None),
+                (number(g.self_score, 3), POINTS_FORMAT),
+                (number(g.appraised, 3), POINTS_FORMAT),
+                (number(g.gap, 3), POINTS_FORMAT),
+                (number(g.ratio, 2), PERCENT_FORMAT),
+            ]
+            for g in analysis.unit_gaps
+        ],
+    )
+    for column, width in zip("ABCDEFGH", (8, 48, 11, 11, 11, 11, 11, 48), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def summary_xlsx(report: YearReport) -> tuple[str, str, bytes]:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for block in report.blocks:
         block_sheet(workbook.create_sheet(), block, report.year.year, report.previous_year)
+    for block in report.blocks:
+        analysis_sheet(workbook.create_sheet(), block)
     workbook.properties.title = f"Kết quả Chỉ số CCHC năm {report.year.year}"
     workbook.properties.creator = "parindex"
     buffer = BytesIO()

@@ -51,7 +51,7 @@ def test_a_changed_appraisal_note_makes_only_that_annex_stale(rendered):
     assert [(s.kind, s.key) for s in stale] == [("annex", "A5")]
 
 
-def test_a_changed_self_score_also_changes_the_reports_gap_analysis(rendered):
+def test_a_changed_self_score_also_changes_the_gap_analysis_of_report_and_summary(rendered):
     year = Year.objects.get(year=2022)
     score = (
         Score.objects.filter(
@@ -68,6 +68,7 @@ def test_a_changed_self_score_also_changes_the_reports_gap_analysis(rendered):
     _specs, stale = stale_specs(year)
     assert {(s.kind, s.key) for s in stale} == {
         ("annex", "B3"),
+        ("summary", ""),
         ("report", ""),
         ("report_docx", ""),
     }

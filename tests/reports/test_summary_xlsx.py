@@ -19,8 +19,20 @@ def workbook(rendered):
     return load_workbook(rendered["out"] / "summary.xlsx")
 
 
-def test_one_sheet_per_block(workbook, rendered):
-    assert workbook.sheetnames == [f"Khối {b['code']}" for b in rendered["results"]["blocks"]]
+def test_one_summary_sheet_and_one_analysis_sheet_per_block(workbook, rendered):
+    codes = [b["code"] for b in rendered["results"]["blocks"]]
+    assert workbook.sheetnames == [f"Khối {c}" for c in codes] + [f"Phân tích {c}" for c in codes]
+
+
+def test_the_analysis_sheet_averages_are_the_results_averages(workbook, rendered):
+    block = rendered["results"]["blocks"][0]
+    sheet = workbook[f"Phân tích {block['code']}"]
+    for offset, area in enumerate(block["units"][0]["areas"]):
+        row = [c.value for c in sheet[5 + offset]]
+        indices = [Decimal(u["areas"][offset]["index"]) for u in block["units"]]
+        assert row[0] == area["code"]
+        assert abs(as_decimal(row[4]) - sum(indices) / len(indices)) < Decimal("0.01")
+        assert isinstance(row[4], float | int)
 
 
 def test_every_value_equals_the_results_document(workbook, rendered):
