@@ -26,7 +26,7 @@ test: install
 	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(DEV_ENV) $(PY) -m bench.run
+	$(DEV_ENV) $(PY) -m bench.run --surveys --reports
 
 lint: install
 	.venv/bin/ruff check .
