@@ -134,6 +134,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# The province whose index this installation determines (reports' masthead).
+PARINDEX_PROVINCE = env_str("PARINDEX_PROVINCE", "Hải Dương")
+
 # Evidence files live outside any static root and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("PARINDEX_MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
 
