@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from criteria.models import Participation, Year
+from evidence.files import MAX_EVIDENCE_BYTES
 from evidence.models import Score
 from units.access import role_required, units_of
 
@@ -86,6 +87,11 @@ def explanation(request, year: int, unit: str, criterion: str):
     )
     may_explain = year_obj.window_is_open("explanation") and explanation_open_for(score)
     form = ExplanationForm()
+    # Refuse an oversized body before its files are spooled to disk (20 MB a file, 10 files).
+    too_large = int(request.META.get("CONTENT_LENGTH") or 0) > 10 * MAX_EVIDENCE_BYTES + 1048576
+    if request.method == "POST" and too_large:
+        messages.error(request, "Dung lượng tải lên quá lớn (tối đa 20 MB mỗi tệp).")
+        return redirect(request.path)
     if request.method == "POST":
         form = ExplanationForm(request.POST, request.FILES)
         if not may_explain:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from criteria.models import Participation, Year
-from units.access import is_province_staff, units_of
+from units.access import roles_of, units_of
 from units.models import Membership
 
 from .models import EvidenceFile, Score
@@ -59,8 +59,17 @@ def participation_for_user(request) -> Participation:
     return participation
 
 
+OVERSIGHT_ROLES = {
+    Membership.Role.HOME_AFFAIRS,
+    Membership.Role.COUNCIL,
+    Membership.Role.SECRETARIAT_LEAD,
+}
+
+
 def evidence_file_for_user(request, file_id: int) -> EvidenceFile:
-    """A file the user may download: their own unit's, or any for the province's staff."""
+    """A file the user may download: their own unit's, or any for Sở Nội vụ, the council and
+    the secretariat lead. Appraisers open files through the appraisal screens, which allow
+    only their assigned areas and never their own unit (appraisal:evidence_file)."""
     evidence_file = (
         EvidenceFile.objects.select_related("participation__year", "participation__unit")
         .filter(pk=file_id)
@@ -68,7 +77,7 @@ def evidence_file_for_user(request, file_id: int) -> EvidenceFile:
     )
     if evidence_file is None:
         raise Http404
-    if is_province_staff(request.user):
+    if roles_of(request.user) & OVERSIGHT_ROLES:
         return evidence_file
     if evidence_file.participation.unit_id in units_of(request.user, *UNIT_ROLES):
         return evidence_file

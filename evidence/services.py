@@ -409,7 +409,8 @@ def evidence_replace(
     _own_current_file(participation, evidence_file)
     scores = list(evidence_file.scores.select_related("criterion"))
     scope = leaf_scope(by, participation)
-    if scope is not None and any(s.criterion_id not in scope for s in scores):
+    # A colleague given some leaves may not version a file that is on no leaf of theirs.
+    if scope is not None and (not scores or any(s.criterion_id not in scope for s in scores)):
         raise ValidationError(
             "Tệp này còn dùng cho tiêu chí không được giao cho anh/chị; "
             "đề nghị cán bộ đầu mối thay thế."

@@ -1,6 +1,7 @@
 """The audit trail for Sở Nội vụ: filter, read, export."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -42,7 +43,7 @@ def audit_log(request):
     events, filters = audit_events(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-    query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+    query = urlencode({key: value for key, value in filters.items() if value})
     return render(
         request,
         "parindex/audit_log.html",

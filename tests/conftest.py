@@ -10,3 +10,13 @@ def eager_jobs(request):
     celery_app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached analyses (survey dashboard, ranking noise) never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -95,3 +95,16 @@ def test_after_the_window_the_history_stays_visible_but_closed(client, disputed,
         assert "Gửi giải trình</button>" not in page
         client.post(LEAF, {"note": "Muộn."})
     assert not Explanation.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    client, disputed, officer, during_explanation
+):
+    client.force_login(officer)
+    response = client.generic(
+        "POST", LEAF, b"", "multipart/form-data; boundary=x", CONTENT_LENGTH=str(300 * 2**20)
+    )
+
+    assert response.status_code == 302
+    assert "Dung lượng tải lên quá lớn" in client.get(LEAF).content.decode()
+    assert not Explanation.objects.exists()

@@ -268,3 +268,45 @@ def test_every_change_is_audited(yte, officer, colleague, head, leaf):
     assert (first.year, first.unit_code) == (2023, "A1")
     assert first.changes == {"self_score": [None, "1.5"], "self_note": ["", "Có kế hoạch"]}
     assert events[2].changes == {"delegated_to": [None, colleague.pk]}
+
+
+def test_a_colleague_cannot_version_a_file_that_is_on_no_leaf_of_theirs(
+    yte, officer, colleague, leaf, during_window
+):
+    from django.core.exceptions import ValidationError
+
+    from .conftest import pdf_file
+
+    evidence_file = services.evidence_upload(
+        participation=yte, criterion=leaf("1.1"), uploaded_file=pdf_file(), by=officer
+    )
+    services.evidence_unlink(
+        participation=yte, criterion=leaf("1.1"), evidence_file=evidence_file, by=officer
+    )
+    services.leaf_delegate(participation=yte, criterion=leaf("1.3"), by=officer, to=colleague)
+
+    with pytest.raises(ValidationError):
+        services.evidence_replace(
+            participation=yte,
+            evidence_file=evidence_file,
+            uploaded_file=pdf_file(body=b"x"),
+            by=colleague,
+        )
+
+
+def test_an_appraiser_cannot_use_the_units_download_url(
+    client, yte, officer, appraiser, leaf, during_window
+):
+    from django.urls import reverse
+
+    from .conftest import pdf_file
+
+    evidence_file = services.evidence_upload(
+        participation=yte, criterion=leaf("1.1"), uploaded_file=pdf_file(), by=officer
+    )
+    client.force_login(appraiser)  # from Sở Tư pháp, no assignment
+
+    assert client.get(reverse("evidence:download", args=[evidence_file.pk])).status_code == 404
+    assert (
+        client.get(reverse("appraisal:evidence_file", args=[evidence_file.pk])).status_code == 404
+    )
