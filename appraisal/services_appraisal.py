@@ -255,3 +255,68 @@ def appraisal_save(
             note=f"{criterion.code}, vòng {round_}",
         )
     return entry
+
+
+def not_applicable_decide(
+    *,
+    participation: Participation,
+    criterion: Criterion,
+    approve: bool,
+    comment: str = "",
+    by,
+    at: datetime | None = None,
+) -> Score:
+    """Decide a unit's request to exclude a leaf (DOMAIN §2: not applicable leaves leave both
+    the score and the maximum). Approving sets `not_applicable`, which the engine reads;
+    refusing needs a comment and the leaf is appraised as usual."""
+    at = at or timezone.now()
+    year = participation.year
+    comment = (comment or "").strip()
+    refuse_if_published(year)
+    if participation.unit_id in own_unit_ids(by):
+        raise ValidationError("Không được thẩm định đơn vị của mình.")
+    if not may_appraise(by, participation, criterion.area_code):
+        raise ValidationError(
+            f"Bạn không được phân công thẩm định lĩnh vực {criterion.area_code} "
+            f"của khối {participation.block.code}."
+        )
+    refuse_if_window_closed(year, "appraisal", "thẩm định", at)
+    if not approve and not comment:
+        raise ValidationError("Nhập lý do khi không chấp nhận đề nghị không áp dụng.")
+    with transaction.atomic():
+        score = (
+            Score.objects.select_for_update()
+            .filter(participation=participation, criterion=criterion)
+            .first()
+        )
+        if score is None or not score.not_applicable_requested:
+            raise ValidationError("Đơn vị không đề nghị tiêu chí này không áp dụng.")
+        before = (score.not_applicable, score.appraised_score, score.appraisal_note)
+        score.not_applicable = approve
+        if approve:
+            score.appraised_score = None
+            score.appraised_value = None
+        score.appraisal_note = comment
+        score.save(
+            update_fields=[
+                "not_applicable",
+                "appraised_score",
+                "appraised_value",
+                "appraisal_note",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=by,
+            action="not_applicable_decide",
+            obj=score,
+            year=year.year,
+            unit_code=participation.unit.code,
+            changes={
+                "not_applicable": (before[0], score.not_applicable),
+                "appraised_score": (before[1], score.appraised_score),
+                "appraisal_note": (before[2], score.appraisal_note),
+            },
+            note=f"{criterion.code}: {'chấp nhận' if approve else 'không chấp nhận'}",
+        )
+    return score

@@ -18,6 +18,11 @@ urlpatterns = [
         views_appraisal.leaf,
         name="leaf",
     ),
+    path(
+        "<int:year>/don-vi/<str:unit>/tieu-chi/<str:criterion>/khong-ap-dung/",
+        views_appraisal.leaf_not_applicable,
+        name="leaf_not_applicable",
+    ),
     path("tep/<int:pk>/", views_appraisal.evidence_file, name="evidence_file"),
     path("giai-trinh/", views_explanation.explanations_home, name="explanations_home"),
     path("giai-trinh/<int:year>/", views_explanation.explanations, name="explanations"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
 from evidence.models import EvidenceFile, Score
@@ -43,6 +44,7 @@ from .services_appraisal import (
     awaiting_explanation,
     leaf_state,
     local_time,
+    not_applicable_decide,
     rubric_of,
 )
 
@@ -183,6 +185,27 @@ def leaf(request, year: int, unit: str, criterion: str):
             "next_url": sibling_url(participation, siblings, leaf_obj, 1),
         },
     )
+
+
+@role_required(*APPRAISAL_ROLES)
+@require_POST
+def leaf_not_applicable(request, year: int, unit: str, criterion: str):
+    """The appraiser's decision on a unit's not-applicable request."""
+    _year, participation, _area, leaf_obj, _score = leaf_or_404(request, year, unit, criterion)
+    try:
+        not_applicable_decide(
+            participation=participation,
+            criterion=leaf_obj,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã ghi quyết định về đề nghị không áp dụng {leaf_obj.code}.")
+    return redirect(leaf_url(participation, leaf_obj))
 
 
 def read_only_reason(year, participation, score, round_, user, now) -> str | None:
