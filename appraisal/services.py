@@ -117,19 +117,30 @@ def previous_ranks_for(year: Year) -> dict[str, int]:
     )
 
 
-def year_inputs(year: Year):
-    """Everything the engine needs for a year, block by block."""
+def year_inputs(year: Year, only_units: set[str] | None = None):
+    """Everything the engine needs for a year, block by block.
+
+    With `only_units` (unit codes), only their blocks, and the scores and tallies of those
+    units, are loaded: an annex need not read every unit's entries.
+    """
     participations = list(
         Participation.objects.filter(year=year)
         .select_related("unit", "block")
         .order_by("unit__code")
     )
+    wanted = {p.pk: p for p in participations if only_units is None or p.unit.code in only_units}
+    block_ids = {p.block_id for p in wanted.values()}
     criteria = list(
-        Criterion.objects.filter(year=year).select_related("block").order_by("sort_key")
+        Criterion.objects.filter(year=year, block_id__in=block_ids)
+        .select_related("block")
+        .order_by("sort_key")
     )
-    rules = {r.block_id: r for r in BlockRules.objects.filter(year=year)}
+    rules = {r.block_id: r for r in BlockRules.objects.filter(year=year, block_id__in=block_ids)}
     entries: dict[int, dict[str, scoring.LeafEntry]] = defaultdict(dict)
-    for score in Score.objects.filter(participation__year=year).select_related("criterion"):
+    scores = Score.objects.filter(participation__year=year).select_related("criterion")
+    if only_units is not None:
+        scores = scores.filter(participation_id__in=wanted)
+    for score in scores:
         entries[score.participation_id][score.criterion.code] = scoring.LeafEntry(
             appraised_score=score.appraised_score,
             appraised_value=score.appraised_value,
@@ -138,10 +149,11 @@ def year_inputs(year: Year):
     criterion_codes = {c.pk: c.code for c in criteria}
     tallies: dict[int, dict[str, scoring.SurveyTally]] = defaultdict(dict)
     for (participation_id, criterion_id), tally in survey_tallies(year).items():
-        tallies[participation_id][criterion_codes[criterion_id]] = tally
+        if participation_id in wanted:
+            tallies[participation_id][criterion_codes[criterion_id]] = tally
 
     blocks = []
-    for block in sorted({p.block for p in participations}, key=lambda b: b.code):
+    for block in sorted({p.block for p in wanted.values()}, key=lambda b: b.code):
         block_criteria = [c for c in criteria if c.block_id == block.pk]
         units = [
             scoring.UnitInput(code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk])

@@ -16,14 +16,11 @@ from django.core.exceptions import ValidationError
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
 from appraisal.services import (
-    criteria_set_for,
     fingerprint_of,
     previous_ranks_for,
-    rules_for,
-    survey_tallies,
     year_inputs,
 )
-from criteria.models import BlockRules, Criterion, Participation, Year
+from criteria.models import Criterion, Participation, Year
 from evidence.models import Score
 
 ZERO = Decimal(0)
@@ -137,51 +134,8 @@ AGREES = Decimal("1e-9")
 
 
 def units_inputs(year: Year, codes: set[str]):
-    """Like appraisal.services.year_inputs, for the blocks of `codes` and the entries of
-    those units only (an annex need not load every unit's scores)."""
-    participations = list(
-        Participation.objects.filter(year=year)
-        .select_related("unit", "block")
-        .order_by("unit__code")
-    )
-    wanted = {p.pk: p for p in participations if p.unit.code in codes}
-    block_ids = {p.block_id for p in wanted.values()}
-    criteria = list(
-        Criterion.objects.filter(year=year, block_id__in=block_ids)
-        .select_related("block")
-        .order_by("sort_key")
-    )
-    rules = {r.block_id: r for r in BlockRules.objects.filter(year=year, block_id__in=block_ids)}
-    entries: dict[int, dict[str, scoring.LeafEntry]] = defaultdict(dict)
-    for score in Score.objects.filter(participation_id__in=wanted).select_related("criterion"):
-        entries[score.participation_id][score.criterion.code] = scoring.LeafEntry(
-            appraised_score=score.appraised_score,
-            appraised_value=score.appraised_value,
-            not_applicable=score.not_applicable,
-        )
-    code_of = {c.pk: c.code for c in criteria}
-    tallies: dict[int, dict[str, scoring.SurveyTally]] = defaultdict(dict)
-    for (participation_id, criterion_id), tally in survey_tallies(year).items():
-        if participation_id in wanted:
-            tallies[participation_id][code_of[criterion_id]] = tally
-    blocks = []
-    for block in sorted({p.block for p in wanted.values()}, key=lambda b: b.code):
-        block_criteria = [c for c in criteria if c.block_id == block.pk]
-        units = [
-            scoring.UnitInput(code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk])
-            for p in participations
-            if p.block_id == block.pk
-        ]
-        blocks.append(
-            (
-                block,
-                block_criteria,
-                criteria_set_for(block_criteria),
-                rules_for(rules.get(block.pk)),
-                units,
-            )
-        )
-    return participations, blocks
+    """The engine's inputs for the blocks of `codes`, with those units' entries only."""
+    return year_inputs(year, only_units=codes)
 
 
 def agrees(scored: scoring.UnitScore, result: UnitResult, areas: dict[str, AreaResult]) -> bool:
