@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
 from evidence.models import EvidenceFile, Score
+from parindex.previews import inline_document
 from units.access import role_required, units_of
 from units.models import Block
 
@@ -294,6 +295,7 @@ def file_visible_to(user, evidence_file: EvidenceFile) -> bool:
     return any(may_appraise(user, participation, leaf.area_code) for leaf in leaves)
 
 
+@inline_document
 @xframe_options_sameorigin
 def evidence_file(request, pk: int):
     if not request.user.is_authenticated:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
+from parindex.previews import inline_document
 from units.models import Membership
 
 from . import services
@@ -335,6 +336,7 @@ def delegate(request, criterion_id: int):
     return redirect(_back(request, criterion))
 
 
+@inline_document
 @login_required
 def download(request, file_id: int):
     """Evidence files go out only through here: own unit, or the province's staff."""

@@ -2,10 +2,6 @@ from django.contrib import admin
 
 from .models import AuditEvent, Job
 
-admin.site.site_header = "parindex – Chỉ số cải cách hành chính"
-admin.site.site_title = "parindex"
-admin.site.index_title = "Quản trị hệ thống"
-
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):

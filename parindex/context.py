@@ -46,4 +46,10 @@ def navigation(request):
                 links.append((label, reverse(name)))
             except NoReverseMatch:
                 continue
-    return {"nav_links": links, "user_roles": roles}
+    from django.contrib import admin
+
+    return {
+        "nav_links": links,
+        "user_roles": roles,
+        "admin_allowed": admin.site.has_permission(request),
+    }

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion, Year
+from parindex.previews import inline_document
 from units.access import STAFF_ROLES, role_required
 from units.models import Block, Membership
 
@@ -329,6 +330,7 @@ def plan_edit(request, year: int):
     return render(request, "surveys/plan_edit.html", {"year": year_obj, "formset": formset})
 
 
+@inline_document
 @home_affairs
 def blank_ballot(request, year: int, block: str, group: str):
     year_obj = get_object_or_404(Year, year=year)

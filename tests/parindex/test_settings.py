@@ -3,6 +3,7 @@
 Run in a subprocess: there `pytest` is not imported, so settings see production, not tests.
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -65,3 +66,50 @@ def test_production_refuses_to_start_without_a_secret_key():
 
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY phải được đặt khi DJANGO_DEBUG=0." in result.stderr
+
+
+def production_settings(*names: str) -> dict[str, str]:
+    """The values production would run with, read in a process that is not a test."""
+    code = "; ".join(
+        ["from django.conf import settings", "import json"]
+        + [f"print(json.dumps([{name!r}, repr(getattr(settings, {name!r}))]))" for name in names]
+    )
+    result = manage("shell", "-c", code, **production())
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(line) for line in result.stdout.splitlines() if line.startswith("["))
+
+
+def test_production_cookies_are_secure_httponly_and_sessions_expire():
+    values = production_settings(
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_AGE",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "X_FRAME_OPTIONS",
+    )
+
+    assert values == {
+        "SESSION_COOKIE_SECURE": "True",
+        "SESSION_COOKIE_HTTPONLY": "True",
+        "CSRF_COOKIE_SECURE": "True",
+        "SESSION_COOKIE_SAMESITE": "'Lax'",
+        "SESSION_COOKIE_AGE": str(8 * 60 * 60),
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": "True",
+        "SECURE_SSL_REDIRECT": "True",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "X_FRAME_OPTIONS": "'DENY'",
+    }
+
+
+def test_production_hashes_passwords_with_argon2_and_throttles_logins():
+    values = production_settings("PASSWORD_HASHERS", "AXES_ENABLED", "AXES_FAILURE_LIMIT")
+
+    assert values["PASSWORD_HASHERS"].startswith(
+        "['django.contrib.auth.hashers.Argon2PasswordHasher'"
+    )
+    assert values["AXES_ENABLED"] == "True"
+    assert values["AXES_FAILURE_LIMIT"] == "5"
