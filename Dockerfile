@@ -20,10 +20,14 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
 
+# Static files are collected (hashed names and gzip copies) into the image and served
+# by WhiteNoise from gunicorn itself; the key below exists only for this build step.
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v 0
+
 # Evidence files live on a volume at PARINDEX_MEDIA_ROOT, outside any static root.
 RUN useradd --system --home-dir /app parindex \
-    && mkdir -p /data/media /app/staticfiles \
-    && chown parindex /data/media /app/staticfiles
+    && mkdir -p /data/media \
+    && chown parindex /data/media
 USER parindex
 
 EXPOSE 8000
