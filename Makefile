@@ -25,8 +25,9 @@ demo-logins: install
 test: install
 	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
+# Every benchmark (about 15 min on 2 cores); writes docs/BENCHMARKS.md. BENCH_ARGS="--only pages".
 bench: install
-	$(DEV_ENV) $(PY) -m bench.run --surveys --reports
+	$(DEV_ENV) $(PY) -m bench.run $(BENCH_ARGS)
 
 lint: install
 	.venv/bin/ruff check .

@@ -1,11 +1,15 @@
-"""`python -m bench.reports`: render a year's documents with a pool of job processes.
+"""Renders: a year's documents with a pool of job processes, beside a plain WeasyPrint page.
 
 Two sets: the demo's 2022 (33 documents: 30 annexes, the summary, the report as PDF and
 DOCX) and a generated block of 170 communes (170 annexes, the summary, the report). Each
-set runs in a fresh SQLite database in its own process; the render jobs are the real
-Celery tasks (`render_document_task`), applied in a pool of worker processes as a Celery
-worker's prefork pool would run them. Every figure stands beside the fixed cost: the
-median time of rendering a one-page reference document through the same pipeline.
+run renders a set from a fresh copy of its database (nothing rendered yet) in its own
+process; the render jobs are the real Celery tasks (`render_document_task`), applied in a
+pool of worker processes (one per core) as a Celery worker's prefork pool would run them.
+Baseline, in the same process just before: the floor, WeasyPrint rendering a plain
+one-page HTML in the same font (Tinos, A4) with nothing of ours (median of 7, after a warm
+one). Also the reference page (`reports.documents.reference_pdf`: a one-page document
+through our template, CSS and fetcher) against that floor: the fixed cost of our pipeline.
+The 170-commune set takes minutes a run, so it has fewer runs. No published target.
 """
 
 from __future__ import annotations
@@ -23,9 +27,37 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from . import table
+
 REPO = Path(__file__).resolve().parent.parent
 COMMUNES = 170
-REFERENCE_RUNS = 7
+RUNS = 3
+COMMUNE_RUNS = 1
+PAGE_SAMPLES = 7
+FLOOR_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
+@font-face { font-family: "Tinos"; src: url("fonts/Tinos-Regular.ttf"); }
+@page { size: A4; margin: 20mm 15mm 20mm 30mm; }
+body { font-family: "Tinos"; font-size: 14pt; }
+</style></head><body><h1>TRANG MẪU</h1>
+<p>Ủy ban nhân dân tỉnh: một trang văn bản hành chính, phông chữ Tinos, khổ A4.</p>
+</body></html>"""
+
+
+def floor_pdf() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=FLOOR_HTML, base_url=(REPO / "static").as_uri() + "/").write_pdf()
+
+
+def page_median(render) -> float:
+    """Seconds: the median of PAGE_SAMPLES renders, after one to load fonts and templates."""
+    render()
+    samples = []
+    for _ in range(PAGE_SAMPLES):
+        started = time.perf_counter()
+        render()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def django_env(database: Path, media: Path) -> dict[str, str]:
@@ -90,13 +122,8 @@ def measure(year_number: int, workers: int) -> dict:
     from reports.models import RenderedFile
     from reports.services import stale_specs
 
-    reference_pdf()  # fonts and templates loaded once, as in a warm worker
-    references = []
-    for _ in range(REFERENCE_RUNS):
-        started = time.perf_counter()
-        reference_pdf()
-        references.append(time.perf_counter() - started)
-    reference = statistics.median(references)
+    floor = page_median(floor_pdf)
+    reference = page_median(reference_pdf)
 
     year = Year.objects.get(year=year_number)
     started = time.perf_counter()
@@ -126,6 +153,7 @@ def measure(year_number: int, workers: int) -> dict:
         "documents": len(stale),
         "annexes": annexes.count(),
         "workers": workers,
+        "floor": floor,
         "reference": reference,
         "wall": wall,
         "document_mean": statistics.mean(per_document),
@@ -134,23 +162,35 @@ def measure(year_number: int, workers: int) -> dict:
     }
 
 
-def run(*, communes: int = COMMUNES, workers: int | None = None) -> dict:
+def bench_rows(
+    *,
+    runs: int = RUNS,
+    commune_runs: int = COMMUNE_RUNS,
+    communes: int = COMMUNES,
+    workers: int | None = None,
+) -> list[dict]:
     workers = workers or os.cpu_count() or 2
-    results = {}
+    print(
+        f"reports: demo 2022 × {runs} runs, {communes} communes × {commune_runs}, "
+        f"{workers} worker processes"
+    )
+    results: dict[str, list[dict]] = {"demo": [], "communes": []}
     with tempfile.TemporaryDirectory(prefix="parindex-bench-reports-") as tmp:
         tmp = Path(tmp)
-        sets = {}
         demo_env = django_env(tmp / "demo.sqlite3", tmp / "media-demo")
         manage(demo_env, "migrate", "--noinput", "-v", "0")
         manage(demo_env, "load_demo")
-        sets["demo 2022 (30 units, 2 blocks)"] = (demo_env, 2022)
         workbook, year = commune_workbook(tmp / "communes.xlsx", communes)
         commune_env = django_env(tmp / "communes.sqlite3", tmp / "media-communes")
         manage(commune_env, "migrate", "--noinput", "-v", "0")
         manage(commune_env, "import_year", str(workbook))
         manage(commune_env, "compute_results", "--year", str(year))
-        sets[f"{communes} communes (1 block)"] = (commune_env, year)
-        for name, (env, year_number) in sets.items():
+        sets = [("demo", "demo", 2022)] * runs + [("communes", "communes", year)] * commune_runs
+        for run, (name, stem, year_number) in enumerate(sets):
+            database, media = tmp / f"run{run}.sqlite3", tmp / f"media-run{run}"
+            shutil.copy(tmp / f"{stem}.sqlite3", database)
+            if (tmp / f"media-{stem}").exists():
+                shutil.copytree(tmp / f"media-{stem}", media)
             process = subprocess.run(
                 [
                     sys.executable,
@@ -162,44 +202,66 @@ def run(*, communes: int = COMMUNES, workers: int | None = None) -> dict:
                     str(workers),
                 ],
                 cwd=REPO,
-                env=env,
+                env=django_env(database, media),
                 capture_output=True,
                 text=True,
             )
             if process.returncode:
                 raise RuntimeError(process.stdout + process.stderr)
-            results[name] = json.loads(process.stdout.splitlines()[-1])
-        shutil.rmtree(tmp / "media-demo", ignore_errors=True)
-    return results
+            results[name].append(json.loads(process.stdout.splitlines()[-1]))
+            database.unlink()
+            shutil.rmtree(media, ignore_errors=True)
 
+    demo, commune = results["demo"], results["communes"]
+    floor = "WeasyPrint plain page, Tinos"
+    rows = [
+        table.row(
+            "render: reference page, our pipeline",
+            "ms",
+            [r["reference"] * 1000 for r in demo],
+            floor,
+            [r["floor"] * 1000 for r in demo],
+        )
+    ]
 
-def report(results: dict) -> None:
-    print(f"{'render set':<34}{'docs':>6}{'wall s':>9}{'× ref':>9}{'s/doc':>8}{'× ref':>8}")
-    for name, f in results.items():
-        reference = f["reference"]
-        per_doc = f["wall"] / f["documents"]
-        print(
-            f"{name:<34}{f['documents']:>6}{f['wall']:>9.2f}{f['wall'] / reference:>9.0f}"
-            f"{per_doc:>8.3f}{per_doc / reference:>8.1f}"
+    def add(figure: str, key: str, sets: list[dict]) -> None:
+        rows.append(
+            table.row(figure, "s", [r[key] for r in sets], floor, [r["floor"] for r in sets])
         )
-    for name, f in results.items():
-        print(
-            f"  {name}: reference page {f['reference'] * 1000:.0f} ms; annex median "
-            f"{f['annex_median']:.2f} s ({f['annex_median'] / f['reference']:.1f}× ref) in a "
-            f"job, report {f['report_seconds']:.2f} s; {f['workers']} worker processes"
+
+    if demo:
+        add(f"render: demo 2022, {demo[0]['documents']} documents, {workers} workers", "wall", demo)
+        add("render: demo 2022, an annex (median in the job)", "annex_median", demo)
+        add("render: demo 2022, report.pdf", "report_seconds", demo)
+    if commune:
+        documents = commune[0]["documents"]
+        add(
+            f"render: {communes} communes, {documents} documents, {workers} workers",
+            "wall",
+            commune,
         )
+        add(f"render: {communes} communes, report.pdf", "report_seconds", commune)
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--commune-runs", type=int, default=COMMUNE_RUNS)
     parser.add_argument("--communes", type=int, default=COMMUNES)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.workers or os.cpu_count() or 2)))
         return 0
-    report(run(communes=args.communes, workers=args.workers))
+    rows = bench_rows(
+        runs=args.runs,
+        commune_runs=args.commune_runs,
+        communes=args.communes,
+        workers=args.workers,
+    )
+    print(table.markdown_table(rows))
     return 0
 
 

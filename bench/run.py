@@ -1,44 +1,49 @@
-"""`python -m bench.run`: import, compute and export a province-sized year, against a floor.
+"""`python -m bench.run`: every benchmark of the project, one table, docs/BENCHMARKS.md.
 
-The floor is the least any importer built on openpyxl could do: one read-only pass over
-every cell of every sheet. Each figure is the median of RUNS runs; every run gets a fresh
-SQLite database (a copy of one migrated template) in its own process, with jobs in-process
-and DEBUG off, and times the commands inside that process (no interpreter start-up).
+Year workbook (this module): import, compute and export a province-sized year (30
+units, about 10,000 ballot answers). Each run gets a fresh SQLite database (a copy of one
+migrated template) in its own process, with jobs in-process and DEBUG off, and times the
+commands inside that process (no interpreter start-up). Baseline: the floor, one read-only
+openpyxl pass over every cell of the same workbook, taken just before each run in the
+parent process; the published target is import + compute + export ≤ 4× that floor. The
+import also stands beside a python-calamine pass (the reader the importer uses), for
+information.
+
+The others: bench/pages.py (page latency), bench/deadline_load.py (the deadline load test,
+when it is there), bench/surveys.py (500,000 ballot answers), bench/reports.py (renders).
+Each returns rows in the shape of bench/table.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
-import openpyxl
+from . import table
+from .workbook import YEAR, calamine_pass, openpyxl_pass, workbook_save, year_sheets
 
-from .workbook import YEAR, workbook_save, year_sheets
-
-RUNS = 3
-TARGET = 4  # import + compute + export within 4× the floor
+RUNS = 5
+LOAD_RUNS = 1  # a run is about 3 min: 50 officers for 120 s, then the deadline burst
+TARGET = "≤ 4× floor"  # import + compute + export
 REPO = Path(__file__).resolve().parent.parent
 STEPS = ("import_year --replace", "compute_results", "export_results")
+BENCHMARKS = ("year", "pages", "load", "surveys", "reports")
+ABOUT = " ".join(__doc__.split("\n\n")[1].split())
 
 
-def floor_pass(path: Path) -> float:
-    started = time.perf_counter()
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    for worksheet in workbook.worksheets:
-        for row in worksheet.iter_rows(values_only=True):
-            for _cell in row:
-                pass
-    workbook.close()
-    return time.perf_counter() - started
+class Skipped(Exception):
+    """A benchmark that cannot run here; the reason goes to stdout and the table's notes."""
 
 
 def django_env(database: Path) -> dict[str, str]:
@@ -77,61 +82,21 @@ def measure(workbook: Path, out: Path) -> dict[str, float]:
     return timings
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--measure", nargs=2, metavar=("WORKBOOK", "OUT"), help=argparse.SUPPRESS)
-    parser.add_argument("--keep", type=Path, help="keep the generated workbook at this path")
-    parser.add_argument(
-        "--surveys",
-        type=int,
-        nargs="?",
-        const=500_000,
-        metavar="ANSWERS",
-        help="also import a ballots file of this many answers (default 500,000), xlsx and csv",
-    )
-    parser.add_argument(
-        "--reports",
-        action="store_true",
-        help="also render the demo's 33 documents and a 170-commune block's annexes",
-    )
-    args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
-        return 0
-    status = year_bench(args)
-    from . import pages
-
-    print()
-    pages.report(pages.run())
-    if args.surveys:
-        from . import surveys
-
-        print()
-        surveys.report(surveys.run(answers=args.surveys))
-    if args.reports:
-        from . import reports
-
-        print()
-        reports.report(reports.run())
-    return status
-
-
-def year_bench(args) -> int:
-    """The year workbook: import, compute and export against the floor."""
+def bench_rows(runs: int = RUNS, keep: Path | None = None) -> list[dict]:
+    """The year workbook: import, compute and export against the floor, `runs` times."""
     with tempfile.TemporaryDirectory(prefix="parindex-bench-") as tmp:
         tmp = Path(tmp)
         sheets = year_sheets()
         workbook = workbook_save(sheets, tmp / f"{YEAR}.xlsx")
-        if args.keep:
-            shutil.copy(workbook, args.keep)
+        if keep:
+            shutil.copy(workbook, keep)
         units = len(sheets["units"]) - 1
         leaves = sum(1 for row in sheets["criteria"][1:] if row[4])
         print(
-            f"Workbook: {units} units, {leaves} leaves, {len(sheets['scores']) - 1} scores, "
-            f"{len(sheets['ballots']) - 1} ballot answers, "
-            f"{workbook.stat().st_size / 1024:.0f} KiB"
+            f"year workbook: {units} units, {leaves} leaves, {len(sheets['scores']) - 1} "
+            f"scores, {len(sheets['ballots']) - 1} ballot answers, "
+            f"{workbook.stat().st_size / 1024:.0f} KiB; {runs} runs"
         )
-
         template = tmp / "template.sqlite3"
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -139,8 +104,13 @@ def year_bench(args) -> int:
             env=django_env(template),
             check=True,
         )
-        runs: dict[str, list[float]] = {"floor": [floor_pass(workbook) for _ in range(RUNS)]}
-        for run in range(RUNS):
+        floor: list[float] = []
+        calamine: list[float] = []
+        steps: dict[str, list[float]] = {step: [] for step in STEPS}
+        for run in range(runs):
+            # The floors right before each run, so a busy moment weighs on both sides.
+            floor.append(openpyxl_pass(workbook))
+            calamine.append(calamine_pass(workbook))
             database = tmp / f"run{run}.sqlite3"
             shutil.copy(template, database)
             result = subprocess.run(
@@ -158,21 +128,161 @@ def year_bench(args) -> int:
                 text=True,
             )
             if result.returncode:
-                print(result.stdout + result.stderr, file=sys.stderr)
-                return 1
+                raise RuntimeError(result.stdout + result.stderr)
             for step, seconds in json.loads(result.stdout.splitlines()[-1]).items():
-                runs.setdefault(step, []).append(seconds)
+                steps[step].append(seconds)
+            database.unlink()
 
-    medians = {step: statistics.median(seconds) for step, seconds in runs.items()}
-    floor = medians["floor"]
-    total = sum(medians[step] for step in STEPS)
-    print(f"\n{'figure':<40}{'median s':>10}{'× floor':>10}")
-    print(f"{'floor: openpyxl read-only, every cell':<40}{floor:>10.3f}{1:>10.2f}")
-    for step in STEPS:
-        print(f"{step:<40}{medians[step]:>10.3f}{medians[step] / floor:>10.2f}")
-    verdict = "met" if total <= TARGET * floor else "MISSED"
-    print(f"{'import + compute + export':<40}{total:>10.3f}{total / floor:>10.2f}")
-    print(f"target ≤ {TARGET}× floor ({TARGET * floor:.3f} s): {verdict} (median of {RUNS} runs)")
+    floor_name = "openpyxl read-only pass, same workbook"
+    rows = [
+        table.row(f"year workbook: {step}", "s", steps[step], floor_name, floor) for step in STEPS
+    ]
+    totals = [sum(values) for values in zip(*steps.values(), strict=True)]
+    rows.append(
+        table.row(
+            "year workbook: import + compute + export", "s", totals, floor_name, floor, TARGET
+        )
+    )
+    rows.append(
+        table.row(
+            "year workbook: import_year --replace",
+            "s",
+            steps["import_year --replace"],
+            "python-calamine pass, same workbook",
+            calamine,
+        )
+    )
+    return rows
+
+
+def load_rows(runs: int) -> list[dict]:
+    """The deadline load test, if bench/deadline_load.py exists and PostgreSQL answers."""
+    if importlib.util.find_spec("bench.deadline_load") is None:
+        raise Skipped("bench/deadline_load.py is not there yet")
+    version = table.postgres_version()
+    if "not reachable" in version:
+        raise Skipped(f"{version} at {table.POSTGRES}")
+    module = importlib.import_module("bench.deadline_load")
+    return module.bench_rows(runs)
+
+
+def about(module_name: str) -> str:
+    """A benchmark module's ABOUT, or its docstring's first two paragraphs, on one line."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return ""
+    if getattr(module, "ABOUT", None):
+        return module.ABOUT
+    paragraphs = [
+        paragraph
+        for paragraph in (module.__doc__ or "").strip().split("\n\n")
+        if not paragraph.startswith("    ")  # a command line, not prose
+    ]
+    return " ".join(" ".join(paragraphs[:2]).split())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--measure", nargs=2, metavar=("WORKBOOK", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only",
+        default=",".join(BENCHMARKS),
+        help=f"comma-separated subset of {','.join(BENCHMARKS)} (default: all)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"where to write the table (default: {table.OUT.relative_to(REPO)} when every "
+        "benchmark was chosen)",
+    )
+    parser.add_argument("--keep", type=Path, help="keep the generated year workbook here")
+    parser.add_argument("--runs", type=int, default=RUNS, help="year workbook runs")
+    parser.add_argument("--page-runs", type=int, default=None)
+    parser.add_argument("--load-runs", type=int, default=LOAD_RUNS)
+    parser.add_argument("--survey-runs", type=int, default=None)
+    parser.add_argument("--report-runs", type=int, default=None, help="demo render runs")
+    parser.add_argument("--commune-runs", type=int, default=None)
+    parser.add_argument("--answers", type=int, default=None, help="ballot answers (500,000)")
+    parser.add_argument("--communes", type=int, default=None, help="communes in the block (170)")
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
+        return 0
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+
+    def given(**options) -> dict:
+        return {key: value for key, value in options.items() if value is not None}
+
+    def pages_rows() -> list[dict]:
+        from . import pages
+
+        return pages.bench_rows(**given(runs=args.page_runs))
+
+    def surveys_rows() -> list[dict]:
+        from . import surveys
+
+        return surveys.bench_rows(**given(runs=args.survey_runs, answers=args.answers))
+
+    def reports_rows() -> list[dict]:
+        from . import reports
+
+        return reports.bench_rows(
+            **given(runs=args.report_runs, commune_runs=args.commune_runs, communes=args.communes)
+        )
+
+    benchmarks = {
+        "year": ("bench.run", lambda: bench_rows(args.runs, args.keep)),
+        "pages": ("bench.pages", pages_rows),
+        "load": ("bench.deadline_load", lambda: load_rows(args.load_runs)),
+        "surveys": ("bench.surveys", surveys_rows),
+        "reports": ("bench.reports", reports_rows),
+    }
+    machine = table.machine()
+    started = time.perf_counter()
+    rows: list[dict] = []
+    notes: list[str] = []
+    failed: list[str] = []
+    for name in chosen:
+        module_name, function = benchmarks[name]
+        print(f"\n== {name} ==", flush=True)
+        began = time.perf_counter()
+        try:
+            produced = function()
+        except Skipped as reason:
+            print(f"{name}: not measured: {reason}", flush=True)
+            notes.append(f"**{name}**: not measured in this run: {reason}.")
+            continue
+        except Exception as error:
+            traceback.print_exc()
+            failed.append(name)
+            summary = " ".join(str(error).split())[:200]
+            notes.append(f"**{name}**: FAILED in this run: {type(error).__name__}: {summary}")
+            continue
+        seconds = time.perf_counter() - began
+        print(f"{name}: {len(produced)} figures in {seconds:.0f} s", flush=True)
+        rows += produced
+        if produced:
+            notes.append(f"**{name}** ({seconds:.0f} s, `{module_name}`): {about(module_name)}")
+    wall = time.perf_counter() - started
+    machine["load average at end"] = table.load_average()
+
+    print()
+    print(table.markdown_table(rows))
+    print(f"\nwall time {wall / 60:.1f} min")
+    out = args.out or (table.OUT if set(chosen) == set(BENCHMARKS) else None)
+    if out:
+        table.write(rows, out, about=machine, notes=notes, wall_seconds=wall)
+        print(f"written to {out}")
+    if failed:
+        print(f"FAILED: {', '.join(failed)} (noted in the table's notes)", file=sys.stderr)
+        return 1
+    missed = [row["figure"] for row in rows if table.met(row) is False]
+    if missed:
+        print(f"targets missed: {'; '.join(missed)}")
     return 0
 
 
