@@ -1,4 +1,4 @@
-"""Page latency on the demo: the p95 of 200 sequential requests to each main page, per run.
+"""Page latency on the demo: the p95 of 100 sequential requests to each main page, per run.
 
 Each run is a fresh process on a copy of one demo database (migrated, `load_demo`), DEBUG
 off; every page is requested through Django's full stack (middleware, sessions, templates,
@@ -26,7 +26,7 @@ from . import table
 
 REPO = Path(__file__).resolve().parent.parent
 RUNS = 3
-REQUESTS = 200
+REQUESTS = 100  # per page and run; 3 runs keep the whole `make bench` near 15 min
 TARGET = "p95 ≤ 300 ms"
 BASELINE = ("login page", None, "/dang-nhap/")
 

@@ -4,7 +4,9 @@ Two sets: the demo's 2022 (33 documents: 30 annexes, the summary, the report as 
 DOCX) and a generated block of 170 communes (170 annexes, the summary, the report). Each
 run renders a set from a fresh copy of its database (nothing rendered yet) in its own
 process; the render jobs are the real Celery tasks (`render_document_task`), applied in a
-pool of worker processes (one per core) as a Celery worker's prefork pool would run them.
+pool of worker processes (one per core) as a Celery worker's prefork pool would run them,
+on PostgreSQL (production's database: SQLite, with one writer at a time, never has a pool
+of workers; it is used only when PostgreSQL is not reachable, and the rows say so).
 Baseline, in the same process just before: the floor, WeasyPrint rendering a plain
 one-page HTML in the same font (Tinos, A4) with nothing of ours (median of 7, after a warm
 one). Also the reference page (`reports.documents.reference_pdf`: a one-page document
@@ -60,10 +62,51 @@ def page_median(render) -> float:
     return statistics.median(samples)
 
 
-def django_env(database: Path, media: Path) -> dict[str, str]:
+class Databases:
+    """A database per set, copied fresh for each run: PostgreSQL databases copied with
+    CREATE DATABASE … TEMPLATE when PostgreSQL answers, else SQLite files."""
+
+    prefix = "parindex_bench_render"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.postgres = "not reachable" not in table.postgres_version()
+        self.created: list[str] = []
+        self.engine = "PostgreSQL" if self.postgres else "SQLite"
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(table.POSTGRES, autocommit=True, connect_timeout=5) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        """A fresh database `name` (a copy of `template`'s), and its URL."""
+        if not self.postgres:
+            path = self.folder / f"{name}.sqlite3"
+            path.unlink(missing_ok=True)
+            if template:
+                shutil.copy(self.folder / f"{template}.sqlite3", path)
+            return f"sqlite:///{path}"
+        database = f"{self.prefix}_{name}"
+        copy = f" TEMPLATE {self.prefix}_{template}" if template else ""
+        self._admin(
+            f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
+            f"CREATE DATABASE {database}{copy}",
+        )
+        self.created.append(database)
+        return f"{table.POSTGRES.rsplit('/', 1)[0]}/{database}"
+
+    def drop_all(self) -> None:
+        if self.postgres and self.created:
+            self._admin(*(f"DROP DATABASE IF EXISTS {d} WITH (FORCE)" for d in set(self.created)))
+
+
+def django_env(database_url: str, media: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     env.update(
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database_url,
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-" + "x" * 50,
         DJANGO_SETTINGS_MODULE="parindex.settings",
@@ -177,42 +220,46 @@ def bench_rows(
     results: dict[str, list[dict]] = {"demo": [], "communes": []}
     with tempfile.TemporaryDirectory(prefix="parindex-bench-reports-") as tmp:
         tmp = Path(tmp)
-        demo_env = django_env(tmp / "demo.sqlite3", tmp / "media-demo")
-        manage(demo_env, "migrate", "--noinput", "-v", "0")
-        manage(demo_env, "load_demo")
-        workbook, year = commune_workbook(tmp / "communes.xlsx", communes)
-        commune_env = django_env(tmp / "communes.sqlite3", tmp / "media-communes")
-        manage(commune_env, "migrate", "--noinput", "-v", "0")
-        manage(commune_env, "import_year", str(workbook))
-        manage(commune_env, "compute_results", "--year", str(year))
-        sets = [("demo", "demo", 2022)] * runs + [("communes", "communes", year)] * commune_runs
-        for run, (name, stem, year_number) in enumerate(sets):
-            database, media = tmp / f"run{run}.sqlite3", tmp / f"media-run{run}"
-            shutil.copy(tmp / f"{stem}.sqlite3", database)
-            if (tmp / f"media-{stem}").exists():
-                shutil.copytree(tmp / f"media-{stem}", media)
-            process = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.reports",
-                    "--measure",
-                    str(year_number),
-                    "--workers",
-                    str(workers),
-                ],
-                cwd=REPO,
-                env=django_env(database, media),
-                capture_output=True,
-                text=True,
-            )
-            if process.returncode:
-                raise RuntimeError(process.stdout + process.stderr)
-            results[name].append(json.loads(process.stdout.splitlines()[-1]))
-            database.unlink()
-            shutil.rmtree(media, ignore_errors=True)
+        databases = Databases(tmp)
+        print(f"reports: on {databases.engine}")
+        try:
+            base = databases.create("base")
+            manage(django_env(base, tmp / "media-base"), "migrate", "--noinput", "-v", "0")
+            demo_env = django_env(databases.create("demo", "base"), tmp / "media-demo")
+            manage(demo_env, "load_demo")
+            workbook, year = commune_workbook(tmp / "communes.xlsx", communes)
+            commune_env = django_env(databases.create("communes", "base"), tmp / "media-communes")
+            manage(commune_env, "import_year", str(workbook))
+            manage(commune_env, "compute_results", "--year", str(year))
+            sets = [("demo", 2022)] * runs + [("communes", year)] * commune_runs
+            for name, year_number in sets:
+                database, media = databases.create("run", name), tmp / "media-run"
+                shutil.rmtree(media, ignore_errors=True)
+                if (tmp / f"media-{name}").exists():
+                    shutil.copytree(tmp / f"media-{name}", media)
+                process = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.reports",
+                        "--measure",
+                        str(year_number),
+                        "--workers",
+                        str(workers),
+                    ],
+                    cwd=REPO,
+                    env=django_env(database, media),
+                    capture_output=True,
+                    text=True,
+                )
+                if process.returncode:
+                    raise RuntimeError(process.stdout + process.stderr)
+                results[name].append(json.loads(process.stdout.splitlines()[-1]))
+        finally:
+            databases.drop_all()
 
     demo, commune = results["demo"], results["communes"]
+    engine = databases.engine
     floor = "WeasyPrint plain page, Tinos"
     rows = [
         table.row(
@@ -230,13 +277,14 @@ def bench_rows(
         )
 
     if demo:
-        add(f"render: demo 2022, {demo[0]['documents']} documents, {workers} workers", "wall", demo)
+        documents = demo[0]["documents"]
+        add(f"render: demo 2022, {documents} documents, {workers} workers, {engine}", "wall", demo)
         add("render: demo 2022, an annex (median in the job)", "annex_median", demo)
         add("render: demo 2022, report.pdf", "report_seconds", demo)
     if commune:
         documents = commune[0]["documents"]
         add(
-            f"render: {communes} communes, {documents} documents, {workers} workers",
+            f"render: {communes} communes, {documents} documents, {workers} workers, {engine}",
             "wall",
             commune,
         )

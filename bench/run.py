@@ -259,7 +259,8 @@ def main() -> int:
         except Exception as error:
             traceback.print_exc()
             failed.append(name)
-            summary = " ".join(str(error).split())[:200]
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            summary = (lines[-1] if lines else "")[:200]  # a subprocess's own exception line
             notes.append(f"**{name}**: FAILED in this run: {type(error).__name__}: {summary}")
             continue
         seconds = time.perf_counter() - began
