@@ -1,7 +1,9 @@
 """Job rows: created first, then the Celery task gets the id and reports progress on it."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -55,12 +57,18 @@ def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
 
     `work` returns the closing message. Its own writes are its business (one
     transaction); a failure leaves them rolled back and the job marked failed.
+
+    A job runs again when its message is redelivered (a killed worker, acks_late), but
+    not once it is closed: done already, or given up as lost (`job_fail_stale`), which
+    the user has been told to run again. Claiming it is one UPDATE, so a redelivery and
+    the sweep cannot both win.
     """
+    claimed = Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]
+    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), errors=[])
     job = Job.objects.get(pk=job_id)
-    job.status = Job.Status.RUNNING
-    job.started_at = timezone.now()
-    job.errors = []
-    job.save(update_fields=["status", "started_at", "errors"])
+    if not claimed:
+        return job
     try:
         message = work(job)
     except Exception as error:  # noqa: BLE001 - recorded for the user, then re-raised
@@ -76,3 +84,39 @@ def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "done", "total", "finished_at"])
     return job
+
+
+JOB_LOST = (
+    "Tác vụ bị gián đoạn: tiến trình xử lý đã dừng giữa chừng và tác vụ không được chạy "
+    "lại. Phần việc dở dang đã được hủy, không có dữ liệu nào bị ghi dở; vui lòng chạy lại."
+)
+# After the visibility timeout a live worker takes a killed job's message back within
+# about 100 s (kombu's restore sweep) and the job starts afresh; this covers that and a
+# short wait in the queue. Giving up too early costs only a retry: the late run is skipped.
+STALE_GRACE = timedelta(minutes=5)
+
+
+def job_stale_after() -> timedelta:
+    """How long a job may stay running before it is taken as lost.
+
+    No job may run longer than the broker's visibility timeout (Redis would hand it to a
+    second worker meanwhile), so a job running for longer has a dead worker and either
+    started again already or never will.
+    """
+    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    return timedelta(seconds=options.get("visibility_timeout", 3600)) + STALE_GRACE
+
+
+def job_fail_stale(*, kind: str | None = None) -> int:
+    """Mark failed, with `JOB_LOST`, the running jobs whose worker was killed and whose
+    message was never redelivered (Redis lost it, nobody restarted a worker…).
+
+    Called where their pages are read. Returns how many were given up.
+    """
+    now = timezone.now()
+    jobs = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - job_stale_after())
+    if kind is not None:
+        jobs = jobs.filter(kind=kind)
+    return jobs.update(
+        status=Job.Status.FAILED, message=JOB_LOST, errors=[JOB_LOST], finished_at=now
+    )

@@ -29,12 +29,14 @@ def render_start(*, year: Year, by=None) -> Job:
 def render_set_dispatch(job_id: int, document_task) -> None:
     """Count the documents, then send one task per stale one (they run in parallel on
     the workers; in-process, one after the other). The last to finish closes the job."""
+    # As `job_run`: a late redelivery of a job closed meanwhile (done, or given up as
+    # lost) does not start it again.
+    claimed = Job.objects.filter(
+        pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]
+    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), finished_at=None, errors=[])
     job = Job.objects.get(pk=job_id)
-    job.status = Job.Status.RUNNING
-    job.started_at = timezone.now()
-    job.finished_at = None
-    job.errors = []
-    job.save(update_fields=["status", "started_at", "finished_at", "errors"])
+    if not claimed:
+        return
     try:
         year = Year.objects.get(year=job.year)
         specs, stale = stale_specs(year)

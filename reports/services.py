@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -12,14 +14,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 
 from criteria.models import Year
 
 from . import documents
 from .data import YearReport, year_report
-from .models import RenderedFile
+from .models import RenderedFile, rendered_path
 from .report import report_document
 from .spreadsheet import summary_xlsx
 from .word import report_docx
@@ -61,7 +63,9 @@ def _digest(*parts) -> str:
 
 def _year_state(report: YearReport) -> tuple:
     year = report.year
-    return (year.year, year.status, year.published_on, documents.PROVINCE, report.previous_year)
+    # str(): a Year just saved holds the enum member, whose repr differs from the loaded value.
+    status = str(year.status)
+    return (year.year, status, year.published_on, documents.PROVINCE, report.previous_year)
 
 
 @dataclass(frozen=True)
@@ -143,24 +147,70 @@ def spec_of(report: YearReport, kind: str, key: str) -> Spec:
     return Spec(kind, "", filename, report_digest(report))
 
 
+class _CompleteFile(File):
+    """A file already whole on disk: the storage renames it into place (same directory,
+    so `os.rename`, atomic) instead of writing it again."""
+
+    def temporary_file_path(self) -> str:
+        return self.name
+
+
+def _write_beside(storage, name: str, content: bytes) -> Path:
+    """`content` whole and synced to disk in a hidden `.part` file beside `name`."""
+    directory = Path(storage.path(name)).parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{Path(name).name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return Path(temporary)
+
+
 def file_store(
     *, year: Year, spec: Spec, content_type: str, content: bytes, fingerprint: str, ms: int
 ) -> RenderedFile:
-    """Keep the new file, then drop the one it replaces."""
-    rendered, _created = RenderedFile.objects.get_or_create(
-        year=year, kind=spec.kind, key=spec.key, defaults={"filename": spec.filename}
-    )
-    old = rendered.file.name if rendered.file else None
-    rendered.filename = spec.filename
-    rendered.content_type = content_type
-    rendered.digest = spec.digest
-    rendered.fingerprint = fingerprint
-    rendered.size = len(content)
-    rendered.render_ms = ms
-    rendered.file.save(spec.filename, ContentFile(content), save=False)
-    rendered.save()
+    """Keep the new file, then drop the one it replaces.
+
+    In one transaction, the row locked: the bytes are written and synced under a
+    temporary name, renamed into place, and the row points at them. A worker killed at
+    any moment leaves the row on the previous complete file (at worst an orphan `.part`
+    or unreferenced file): neither the row nor a document's name ever holds a truncated
+    file.
+    """
+    storage = RenderedFile._meta.get_field("file").storage
+    stored = None
+    try:
+        with transaction.atomic():
+            # Locked: of two renders of one document, the second replaces (and deletes)
+            # the first's file instead of both replacing the same old one.
+            rendered, _created = RenderedFile.objects.select_for_update().get_or_create(
+                year=year, kind=spec.kind, key=spec.key, defaults={"filename": spec.filename}
+            )
+            old = rendered.file.name if rendered.file else None
+            rendered.filename = spec.filename
+            rendered.content_type = content_type
+            rendered.digest = spec.digest
+            rendered.fingerprint = fingerprint
+            rendered.size = len(content)
+            rendered.render_ms = ms
+            temporary = _write_beside(storage, rendered_path(rendered, spec.filename), content)
+            try:
+                rendered.file.save(spec.filename, _CompleteFile(None, str(temporary)), save=False)
+            finally:
+                temporary.unlink(missing_ok=True)  # already renamed, unless that failed
+            stored = rendered.file.name
+            rendered.save()
+    except BaseException:
+        if stored is not None:
+            storage.delete(stored)
+        raise
     if old and old != rendered.file.name:
-        transaction.on_commit(lambda: rendered.file.storage.delete(old))
+        transaction.on_commit(lambda: storage.delete(old))
     return rendered
 
 

@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from parindex.jobs import job_fail_stale
 from parindex.models import Job
 from units.access import is_province_staff
 
@@ -73,6 +74,8 @@ def bundle(request, year: int):
         year=year_obj, kind=RenderedFile.Kind.BUNDLE, filename=bundle_name(year_obj)
     ).first()
     if stale or current is None or not current.file:
+        # A render job whose worker died for good would otherwise block a new one for ever.
+        job_fail_stale(kind=Job.Kind.RENDER)
         running = Job.objects.filter(
             kind=Job.Kind.RENDER,
             year=year_obj.year,
@@ -109,7 +112,10 @@ def documents(request, year: int):
     blocks: dict = {}
     for participation in units:
         blocks.setdefault(participation.block, []).append(participation)
-    job = Job.objects.filter(kind=Job.Kind.RENDER, year=year_obj.year).first() if staff else None
+    job = None
+    if staff:
+        job_fail_stale(kind=Job.Kind.RENDER)
+        job = Job.objects.filter(kind=Job.Kind.RENDER, year=year_obj.year).first()
     return render(
         request,
         "reports/documents.html",
@@ -137,6 +143,7 @@ def render_all(request, year: int):
 def job_status(request, job_id: int):
     if not is_province_staff(request.user):
         raise Http404
+    job_fail_stale(kind=Job.Kind.RENDER)
     job = get_object_or_404(Job, pk=job_id, kind=Job.Kind.RENDER)
     template = "reports/_job.html" if request.htmx else "reports/job.html"
     return render(request, template, {"job": job})

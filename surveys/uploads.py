@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from criteria.models import Criterion, Participation, Year
-from parindex.jobs import job_progress
+from parindex.jobs import job_fail_stale, job_progress
 from parindex.models import Job
 
 from .ballots import AnswerRow, BallotChecker, location, survey_codes_for_year
@@ -468,6 +468,28 @@ def ballot_upload_start_import(*, upload: BallotUpload, by=None) -> Job:
         )
     upload.job, upload.status = job, BallotUpload.Status.IMPORTING
     return job_enqueue(job, ballot_upload_import_task)
+
+
+def ballot_uploads_settle() -> None:
+    """Uploads still shown as being checked or imported although their job is over.
+
+    A worker killed mid-job is redelivered the job (acks_late), which then completes the
+    upload; if that never happens, the job is given up as lost after the broker's
+    visibility timeout (`job_fail_stale`). An upload whose import job failed goes back to
+    checked: its transaction rolled back and its staged answers are intact, so the
+    officer may import it again or cancel. One whose check failed is rejected with the
+    job's message, to be uploaded again. Called by the pages that show uploads.
+    """
+    job_fail_stale(kind=Job.Kind.IMPORT_BALLOTS)
+    failed = BallotUpload.objects.filter(job__status=Job.Status.FAILED)
+    failed.filter(status=BallotUpload.Status.IMPORTING).update(status=BallotUpload.Status.CHECKED)
+    unchecked = (BallotUpload.Status.PENDING, BallotUpload.Status.CHECKING)
+    for upload in failed.filter(status__in=unchecked).select_related("job"):
+        StagedAnswer.objects.filter(upload=upload).delete()
+        upload.status = BallotUpload.Status.REJECTED
+        upload.errors = upload.job.errors or [upload.job.message]
+        upload.error_count = len(upload.errors)
+        upload.save(update_fields=["status", "errors", "error_count"])
 
 
 def ballot_upload_cancel(*, upload: BallotUpload) -> BallotUpload:

@@ -49,6 +49,7 @@ from .uploads import (
     ballot_upload_previous,
     ballot_upload_start_check,
     ballot_upload_start_import,
+    ballot_uploads_settle,
 )
 
 home_affairs = role_required(Membership.Role.HOME_AFFAIRS)
@@ -77,6 +78,7 @@ def upload_new(request, year: int):
         else:
             ballot_upload_start_check(upload=upload, by=request.user)
             return redirect("surveys:upload", pk=upload.pk)
+    ballot_uploads_settle()
     uploads = BallotUpload.objects.filter(year=year_obj).select_related("created_by")[:20]
     return render(
         request,
@@ -87,6 +89,7 @@ def upload_new(request, year: int):
 
 @home_affairs
 def upload_detail(request, pk: int):
+    ballot_uploads_settle()
     upload = get_object_or_404(BallotUpload.objects.select_related("year", "job"), pk=pk)
     previous = ballot_upload_previous(year=upload.year, sha256=upload.sha256, exclude=upload.pk)
     return render(
@@ -109,6 +112,7 @@ def upload_detail(request, pk: int):
 @home_affairs
 def upload_progress(request, pk: int):
     """The polled fragment; once the job is over the page reloads to show the outcome."""
+    ballot_uploads_settle()
     upload = get_object_or_404(BallotUpload.objects.select_related("job"), pk=pk)
     response = render(request, "surveys/_progress.html", {"upload": upload, "job": upload.job})
     if request.htmx and (upload.job is None or upload.job.is_finished):

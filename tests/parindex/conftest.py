@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.conf import settings
 
@@ -155,3 +157,47 @@ def start_worker(worker_broker, tmp_path):
     for worker in workers:
         worker.stop()
     broker_purge()
+
+
+def wait_for(condition, what: str, timeout: float = 30):
+    """Poll `condition` until it returns something truthy, which is returned."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+    return value
+
+
+@contextmanager
+def locks_held(*statements: tuple[str, list]):
+    """Run `statements` in a transaction of a second connection and keep it open, so a
+    job touching the same rows blocks there and can be caught mid-run.
+
+    Yields (waiting, release): `waiting()` is the set of backends of the test database
+    waiting on a lock; `release()` rolls the statements back. On leaving, once released,
+    waits for every blocked backend to go on: a killed worker's backend ends once it gets
+    its lock and finds no client (rolling back, or committing if it was in COMMIT).
+    """
+    url = worker_database_url()
+    with psycopg.connect(url, autocommit=True) as monitor, psycopg.connect(url) as holder:
+        for sql, params in statements:
+            holder.execute(sql, params)
+
+        def waiting() -> set[int]:
+            rows = monitor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return {pid for (pid,) in rows}
+
+        yield waiting, holder.rollback
+        holder.rollback()
+        wait_for(lambda: not waiting(), "blocked backends to finish")
+
+
+def broker_idle() -> bool:
+    """No message waits in the queue and none is delivered but unacknowledged."""
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        return not client.llen("celery") and not client.hlen("unacked")

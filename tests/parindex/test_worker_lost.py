@@ -7,9 +7,7 @@ To catch the job while it runs, another connection holds the year's stored resul
 import os
 import signal
 import time
-from contextlib import contextmanager
 
-import psycopg
 import pytest
 
 from appraisal.jobs import compute_start, job_wait
@@ -17,7 +15,7 @@ from appraisal.models import Computation, UnitResult
 from appraisal.services import results_compute
 from parindex.models import Job
 
-from .conftest import worker_database_url
+from .conftest import locks_held, wait_for
 from .years import build_year
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -26,36 +24,11 @@ JOB_TIMEOUT = 60
 VISIBILITY_TIMEOUT = 2
 
 
-def wait_for(condition, what: str, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-    return value
-
-
-@contextmanager
 def stored_results_locked(year):
     """Yields (set of backends waiting on a lock, release)."""
-    url = worker_database_url()
-    with psycopg.connect(url, autocommit=True) as monitor, psycopg.connect(url) as holder:
-        holder.execute(
-            f"SELECT id FROM {Computation._meta.db_table} WHERE year_id = %s FOR UPDATE",
-            [year.pk],
-        )
-
-        def waiting() -> set[int]:
-            rows = monitor.execute(
-                "SELECT pid FROM pg_stat_activity"
-                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            return {pid for (pid,) in rows}
-
-        yield waiting, holder.rollback
-        holder.rollback()
-        # The killed worker's backend ends once it gets its lock and finds no client.
-        wait_for(lambda: not waiting(), "blocked backends to finish")
+    return locks_held(
+        (f"SELECT id FROM {Computation._meta.db_table} WHERE year_id = %s FOR UPDATE", [year.pk])
+    )
 
 
 def running_compute_job(year, waiting) -> tuple[Job, set[int]]:
