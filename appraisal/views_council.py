@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion, Year
+from parindex.jobs import job_fail_stale
 from parindex.models import Job
 from units.access import role_required
 
@@ -53,6 +54,7 @@ def block_results(year: Year) -> list[tuple]:
 
 
 def running_job(year: Year) -> Job | None:
+    job_fail_stale(kind=Job.Kind.COMPUTE)  # a job whose worker was lost is shown failed
     job = Job.objects.filter(kind=Job.Kind.COMPUTE, year=year.year).order_by("-created_at").first()
     return job if job is not None and not job.is_finished else None
 
@@ -104,6 +106,7 @@ def compute(request, year: int):
 
 @role_required(*COMPUTE_ROLES)
 def job_progress(request, pk: int):
+    job_fail_stale(kind=Job.Kind.COMPUTE)
     job = get_object_or_404(Job, pk=pk, kind=Job.Kind.COMPUTE)
     return render(request, "appraisal/_job.html", {"job": job})
 

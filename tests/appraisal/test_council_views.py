@@ -97,3 +97,26 @@ def test_a_published_year_refuses_the_compute_button(client, world, council, aft
     response = client.post("/tham-dinh/hoi-dong/2023/tinh-lai/", headers={"HX-Request": "true"})
     assert "đã công bố" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_compute_job_whose_worker_was_lost_is_shown_failed_not_running_forever(
+    client, world, council
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parindex.jobs import JOB_LOST, job_stale_after
+
+    started = timezone.now() - job_stale_after() - timedelta(minutes=1)
+    lost = Job.objects.create(
+        kind=Job.Kind.COMPUTE, year=2023, status=Job.Status.RUNNING, started_at=started
+    )
+    client.force_login(council)
+
+    fragment = client.get(f"/tham-dinh/tac-vu/{lost.pk}/").content.decode()
+
+    lost.refresh_from_db()
+    assert lost.status == Job.Status.FAILED
+    assert JOB_LOST in fragment and "hx-get" not in fragment
+    assert "Tính lại chỉ số" in client.get(COUNCIL).content.decode()

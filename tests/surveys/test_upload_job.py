@@ -99,9 +99,20 @@ def test_a_crash_in_the_middle_leaves_nothing_and_a_retry_imports_once(year):
 
 
 def test_rerunning_the_check_restages_instead_of_duplicating(year):
+    """A check whose worker died after staging runs again (redelivered while still running)."""
     upload = checked_upload(2_000)
+    first_staging = set(StagedAnswer.objects.filter(upload=upload).values_list("pk", flat=True))
+    Job.objects.filter(pk=upload.job_id).update(status=Job.Status.RUNNING, done=2_000)
+    BallotUpload.objects.filter(pk=upload.pk).update(status=BallotUpload.Status.CHECKING)
+
     ballot_upload_check_task.apply(args=[upload.job_id]).get()
-    assert StagedAnswer.objects.filter(upload=upload).count() == 2_000
+
+    upload.refresh_from_db()
+    assert upload.status == BallotUpload.Status.CHECKED
+    assert upload.job.status == Job.Status.DONE
+    staged = set(StagedAnswer.objects.filter(upload=upload).values_list("pk", flat=True))
+    assert len(staged) == 2_000
+    assert staged.isdisjoint(first_staging)  # staged afresh, not added to
 
 
 def test_failed_import_is_recorded_on_the_job(year):
