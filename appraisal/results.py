@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from criteria.models import Participation, Year
 
 from .models import AreaResult, UnitResult
@@ -58,3 +60,9 @@ def results_document(year: Year) -> dict:
             }
         )
     return {"year": year.year, "blocks": list(blocks.values())}
+
+
+def results_json(document: dict) -> bytes:
+    """The document as a file: what export_results writes and a year archive carries as
+    results.json, byte for byte. (The results API sends it compact, as JSON on the wire.)"""
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

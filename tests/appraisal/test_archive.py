@@ -429,9 +429,9 @@ def test_results_that_the_data_does_not_reproduce_are_refused_and_files_removed(
 def test_a_copy_failing_half_way_leaves_no_file_behind(
     demo_archive, transactional_db, media, monkeypatch
 ):
-    from appraisal import archive
+    from appraisal.archive.format import HashingReader
 
-    read = archive._HashingReader.read
+    read = HashingReader.read
     calls = []
 
     def disk_full_on_the_fourth_file(self, n=-1):
@@ -440,7 +440,7 @@ def test_a_copy_failing_half_way_leaves_no_file_behind(
             raise OSError(28, "No space left on device")
         return read(self, 8)
 
-    monkeypatch.setattr(archive._HashingReader, "read", disk_full_on_the_fourth_file)
+    monkeypatch.setattr(HashingReader, "read", disk_full_on_the_fourth_file)
 
     with pytest.raises(OSError, match="No space left"):
         run("import_archive", str(demo_archive.path))

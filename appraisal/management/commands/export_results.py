@@ -1,10 +1,9 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from appraisal.models import Computation
-from appraisal.results import results_document
+from appraisal.results import results_document, results_json
 from criteria.models import Year
 
 
@@ -24,6 +23,6 @@ class Command(BaseCommand):
         document = results_document(year_obj)
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        path.write_bytes(results_json(document))
         units = sum(len(block["units"]) for block in document["blocks"])
         self.stdout.write(f"Đã ghi {path} ({units} đơn vị).")
