@@ -1,6 +1,6 @@
 """`python -m bench.run`: every benchmark of the project, one table, docs/BENCHMARKS.md.
 
-Year workbook (this module): import, compute and export a province-sized year (30
+Year workbook (bench/run.py): import, compute and export a province-sized year (30
 units, about 10,000 ballot answers). Each run gets a fresh SQLite database (a copy of one
 migrated template) in its own process, with jobs in-process and DEBUG off, and times the
 commands inside that process (no interpreter start-up). Baseline: the floor, one read-only
