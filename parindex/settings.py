@@ -136,7 +136,17 @@ FORMAT_MODULE_PATH = ["parindex.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("PARINDEX_STATIC_ROOT", str(BASE_DIR / "staticfiles"))).resolve()
+# WhiteNoise serves static files from gunicorn itself: `collectstatic` (run when the image is
+# built) writes them with gzip copies into STATIC_ROOT; a process that never collected them
+# (make run, the tests' gunicorn) serves them from the apps' folders. PARINDEX_STATIC_ROOT
+# moves STATIC_ROOT (the image keeps the default). Names are not hashed,
+# so browsers revalidate after WhiteNoise's 60 s max-age: a few hundred users do not notice.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "css").is_dir()
 
 # The province whose index this installation determines (reports' masthead).
 PARINDEX_PROVINCE = env_str("PARINDEX_PROVINCE", "Hải Dương")
