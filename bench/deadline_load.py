@@ -63,11 +63,12 @@ DEADLINE_USERS = 30
 DURATION = 120.0
 BURST_SAVES = 3
 BURST_BEFORE, BURST_AFTER = 1.0, 0.5  # seconds around the deadline
+BURST = " (deadline burst)"  # the endpoint name of those saves: "score save (deadline burst)"
 THINK = (0.5, 2.0)
 UPLOAD_SHARE = 0.15  # of the cycles
 TREE_SHARE = 0.1
 LOGIN_CONCURRENCY = 4  # people do not all press "Đăng nhập" in the same millisecond
-ALONE_CYCLES = 60
+ALONE_CYCLES = 100
 YEAR = 2031
 PASSWORD = "parindex-load-test"
 TARGET_MS = 500
@@ -458,7 +459,7 @@ async def burst(browser: Browser, rng: random.Random, deadline: float) -> None:
 
     async def save_at(at: float, leaf: Leaf) -> None:
         await asyncio.sleep(max(0.0, at - time.time()))
-        await browser.save(leaf, rng, "deadline", endpoint="score save (deadline burst)")
+        await browser.save(leaf, rng, "deadline", endpoint="score save" + BURST)
 
     instants = [deadline + rng.uniform(-BURST_BEFORE, BURST_AFTER) for _ in leaves]
     await asyncio.gather(*(save_at(at, leaf) for at, leaf in zip(instants, leaves, strict=True)))
@@ -517,6 +518,18 @@ async def load_run(
     finally:
         await asyncio.gather(*(browser.close() for browser in browsers))
     return log
+
+
+async def warm_up(base_url: str, scenario: Scenario, accounts: list[Account]) -> None:
+    """Concurrent page views, so that every gunicorn worker has served (a worker's first
+    requests load URLconf, templates and translations) before anything is timed."""
+    browsers = await logins(base_url, scenario, Log(), accounts)
+    try:
+        for _ in range(3):
+            await asyncio.gather(*(b.open_leaf(b.account.leaves[0]) for b in browsers))
+            await asyncio.gather(*(b.tree() for b in browsers))
+    finally:
+        await asyncio.gather(*(b.close() for b in browsers))
 
 
 async def alone_run(base_url: str, scenario: Scenario, account: Account, cycles: int) -> Log:
@@ -602,16 +615,8 @@ class Report:
         return "\n".join(lines)
 
     def as_dict(self) -> dict:
-        return {
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "stats": self.stats,
-            "writes": self.writes,
-            "server_errors": self.server_errors,
-            "errors": self.errors,
-            "lost_writes": self.lost_writes,
-            "deadline_violations": self.deadline_violations,
-            "cores": self.cores,
-        }
+        deadline = self.deadline.isoformat() if self.deadline else None
+        return {**vars(self), "deadline": deadline, "ok": self.ok, "table": self.table()}
 
 
 def _deadline_check(write: Write, deadline: float, message: str) -> str | None:
@@ -752,6 +757,7 @@ def bench_once(duration: float = DURATION, users: int = USERS) -> dict:
         with tempfile.TemporaryDirectory(prefix="parindex-load-") as tmp:
             with Gunicorn(Path(tmp), database_url=database_url) as server:
                 try:
+                    asyncio.run(warm_up(server.url, scenario, scenario.accounts[:6]))
                     alone = asyncio.run(
                         alone_run(server.url, scenario, alone_account, ALONE_CYCLES)
                     )
@@ -768,31 +774,24 @@ def bench_once(duration: float = DURATION, users: int = USERS) -> dict:
         "gunicorn": {"workers": server.workers, "threads": server.threads},
         "users": users,
         "duration": duration,
-        "alone": alone_report.as_dict() | {"table": alone_report.table()},
-        "load": report.as_dict() | {"table": report.table()},
+        "alone": alone_report.as_dict(),
+        "load": report.as_dict(),
     }
 
 
-ROWS = [
-    # (figure, endpoint, statistic, baseline endpoint, target)
-    ("score save p50 under deadline load (50 users)", "score save", "p50", "score save", None),
+TARGET = f"< {TARGET_MS} ms"
+ROWS = [  # (figure, endpoint, statistic, target); the baseline is the same endpoint alone
+    ("score save p50 under deadline load (50 users)", "score save", "p50", None),
+    ("score save p95 under deadline load (50 users)", "score save", "p95", TARGET),
+    ("score save p99 under deadline load (50 users)", "score save", "p99", None),
     (
-        "score save p95 under deadline load (50 users)",
-        "score save",
+        "score save p95 in the deadline's last second (30 users)",
+        "score save" + BURST,
         "p95",
-        "score save",
-        f"< {TARGET_MS} ms",
+        TARGET,
     ),
-    ("score save p99 under deadline load (50 users)", "score save", "p99", "score save", None),
-    (
-        "score save p95 in the deadline burst (30 users)",
-        "score save (deadline burst)",
-        "p95",
-        "score save",
-        f"< {TARGET_MS} ms",
-    ),
-    ("leaf page p95 under deadline load (50 users)", "leaf page", "p95", "leaf page", None),
-    ("upload p95 under deadline load (50 users)", "upload", "p95", "upload", None),
+    ("leaf page p95 under deadline load (50 users)", "leaf page", "p95", None),
+    ("upload p95 under deadline load (50 users)", "upload", "p95", None),
 ]
 
 
@@ -809,19 +808,19 @@ def bench_rows(runs: int = 1, *, duration: float = DURATION) -> list[dict]:
         if finished.returncode:
             raise RuntimeError(f"deadline load failed:\n{finished.stdout}\n{finished.stderr}")
         results.append(json.loads(finished.stdout.splitlines()[-1]))
-    rows = []
-    for figure, endpoint, statistic, baseline, target in ROWS:
-        rows.append(
-            {
-                "figure": figure,
-                "unit": "ms",
-                "runs": [r["load"]["stats"][endpoint][statistic] for r in results],
-                "baseline_name": f"{baseline} {statistic}, one user alone, same server",
-                "baseline_runs": [r["alone"]["stats"][baseline][statistic] for r in results],
-                "target": target,
-            }
-        )
-    return rows
+    return [
+        {
+            "figure": figure,
+            "unit": "ms",
+            "runs": [r["load"]["stats"][endpoint][statistic] for r in results],
+            "baseline_name": f"{endpoint.removesuffix(BURST)} {statistic}, one user alone",
+            "baseline_runs": [
+                r["alone"]["stats"][endpoint.removesuffix(BURST)][statistic] for r in results
+            ],
+            "target": target,
+        }
+        for figure, endpoint, statistic, target in ROWS
+    ]
 
 
 def main() -> int:
@@ -832,16 +831,15 @@ def main() -> int:
     args = parser.parse_args()
     result = bench_once(args.duration, args.users)
     alone, load = result["alone"], result["load"]
-    problems = [*load["errors"], *load["lost_writes"], *load["deadline_violations"]]
-    problems += alone["errors"] + alone["lost_writes"]
     if args.json:
         print(json.dumps(result, default=str))
     else:
         print(f"{args.users} users for {args.duration:.0f} s; gunicorn {result['gunicorn']}")
         print(f"\none user alone, {ALONE_CYCLES} cycles without think time:\n{alone['table']}")
         print(f"\nunder load:\n{load['table']}")
-        print("\n".join(problems))
-    return 1 if problems or load["server_errors"] else 0
+        for report in (alone, load):
+            print(*report["errors"], *report["lost_writes"], *report["deadline_violations"])
+    return 0 if alone["ok"] and load["ok"] else 1
 
 
 if __name__ == "__main__":
