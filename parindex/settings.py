@@ -2,6 +2,7 @@
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -147,6 +148,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "css").is_dir()
+# ... in which case WhiteNoise's warning that STATIC_ROOT is missing says nothing useful.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # The province whose index this installation determines (reports' masthead).
 PARINDEX_PROVINCE = env_str("PARINDEX_PROVINCE", "Hải Dương")
