@@ -24,6 +24,13 @@ def _download(request, rendered: RenderedFile) -> FileResponse:
 
 
 def _serve(request, year, kind: str, key: str = ""):
+    if year.is_published and not is_province_staff(request.user):
+        # A published year's figures are frozen, so a stored document is right even if a newer
+        # template would lay it out differently: visitors never start a render (the staff's
+        # render button refreshes the layout). Only a document never rendered is drawn now.
+        stored = RenderedFile.objects.filter(year=year, kind=kind, key=key).exclude(file="").first()
+        if stored is not None:
+            return _download(request, stored)
     try:
         rendered, _fresh = document_refresh(year=year, kind=kind, key=key)
     except ValidationError as error:

@@ -137,3 +137,31 @@ def test_a_year_without_results_and_an_unknown_unit_are_404(rendered, as_user, u
     assert client.get(url("reports:report_pdf", year=2023)).status_code == 404
     assert client.get(url("reports:report_pdf", year=1999)).status_code == 404
     assert client.get(url("reports:annex", code="Z9")).status_code == 404
+
+
+@pytest.mark.parametrize("username", [None, "canbo.yte"])
+def test_visitors_get_the_stored_document_of_a_published_year_and_never_start_a_render(
+    rendered, as_user, username, monkeypatch
+):
+    from reports.models import RenderedFile
+
+    RenderedFile.objects.filter(year__year=2022, kind="report").update(digest="an older layout")
+    monkeypatch.setattr(
+        "reports.services.render", lambda *a, **kw: pytest.fail("a visitor started a render")
+    )
+
+    response = as_user(username).get(url("reports:report_pdf"))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_staff_downloading_a_stale_published_document_get_it_rendered_afresh(rendered, as_user):
+    from reports.models import RenderedFile
+
+    RenderedFile.objects.filter(year__year=2022, kind="report").update(digest="an older layout")
+
+    response = as_user("hoidong").get(url("reports:report_pdf"))
+
+    assert response.status_code == 200
+    assert RenderedFile.objects.get(year__year=2022, kind="report").digest != "an older layout"
