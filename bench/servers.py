@@ -4,7 +4,7 @@ PostgreSQL database, and how much CPU they (and everything else on the machine) 
 gunicorn runs with DEBUG off, so the session and CSRF cookies are `Secure` and the app
 trusts `X-Forwarded-Proto: https` from the TLS proxy it expects in front (settings.py).
 Nothing terminates TLS here: clients talk plain HTTP and play the proxy's part themselves
-(see `bench.deadline_load.Browser`). HTTPS redirects are off for the same reason.
+(see `bench.load_client.Browser`). HTTPS redirects are off for the same reason.
 """
 
 from __future__ import annotations
