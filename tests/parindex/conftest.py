@@ -1,5 +1,6 @@
 """A real Celery worker process for the tests marked `worker` (PostgreSQL + Redis only)."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -201,3 +202,12 @@ def broker_idle() -> bool:
     with celery_app.connection_for_write() as connection:
         client = connection.default_channel.client
         return not client.llen("celery") and not client.hlen("unacked")
+
+
+def run_async(coroutine):
+    """`asyncio.run` in a thread of its own: the browser tests' Playwright (sync API) keeps
+    an event loop running in the main thread for the whole session."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

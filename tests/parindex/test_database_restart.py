@@ -24,6 +24,7 @@ from appraisal.jobs import compute_start, job_wait
 from bench import deadline_load
 from parindex.models import Job
 
+from .conftest import run_async
 from .servers import gunicorn_server  # noqa: F401
 from .years import build_year
 
@@ -122,7 +123,7 @@ def test_postgresql_restart_during_a_burst_the_same_processes_serve_again(
     processes = {gunicorn_server.pid, *gunicorn_server.worker_pids()}
     assert len(processes) == gunicorn_server.workers + 1
     try:
-        log, went_down, back = asyncio.run(
+        log, went_down, back = run_async(
             burst_across_restart(gunicorn_server.url, scenario, command)
         )
     finally:

@@ -5,12 +5,11 @@ worker beside gunicorn. Correctness only: zero 5xx, zero lost writes, the deadli
 the instant. Latency is printed here and judged by the benchmark (`make bench`).
 """
 
-import asyncio
-
 import pytest
 
 from bench import deadline_load
 
+from .conftest import run_async
 from .servers import gunicorn_server  # noqa: F401
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -22,7 +21,7 @@ def test_fifty_officers_until_the_deadline_lose_nothing_and_the_deadline_holds(
 ):
     scenario = deadline_load.scenario_build(users=deadline_load.USERS)
 
-    log = asyncio.run(deadline_load.load_run(gunicorn_server.url, scenario))
+    log = run_async(deadline_load.load_run(gunicorn_server.url, scenario))
     report = deadline_load.load_check(log, media_root=gunicorn_server.media_root)
 
     print(f"\n{report.table()}")
