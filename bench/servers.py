@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -43,7 +42,34 @@ def gunicorn_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "gunicorn"]
 
 
-class Gunicorn:
+class ChildProcess:
+    """A server process the tests or a benchmark start (gunicorn, a Celery worker), with its
+    log file. `stop` sends SIGTERM (gunicorn's workers finish their request, a Celery worker
+    its task: a warm shutdown), then kills what is still there after STOP_TIMEOUT."""
+
+    process: subprocess.Popen | None = None
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Gunicorn(ChildProcess):
     """`gunicorn parindex.wsgi` in a subprocess, on a free port of 127.0.0.1."""
 
     def __init__(
@@ -139,11 +165,6 @@ class Gunicorn:
             return False
         return response.status_code == 200
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
     def worker_pids(self) -> set[int]:
         """The master's children: the workers serving requests (Linux /proc)."""
         children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
@@ -151,19 +172,6 @@ class Gunicorn:
             return {int(pid) for pid in children.read_text().split()}
         except (FileNotFoundError, ProcessLookupError):
             return set()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # graceful: workers finish their request
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=STOP_TIMEOUT)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def __enter__(self) -> Gunicorn:
         return self.start()

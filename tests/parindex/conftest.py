@@ -15,11 +15,11 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from bench.servers import STOP_TIMEOUT, ChildProcess
 from parindex.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30
-STOP_TIMEOUT = 15
 
 
 def worker_skip_reason() -> str | None:
@@ -53,7 +53,7 @@ def celery_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "celery"]
 
 
-class Worker:
+class Worker(ChildProcess):
     """`celery -A parindex worker` in a subprocess, pointed at the test database."""
 
     def __init__(self, log_dir: Path, *, pool: str = "solo", env: dict | None = None):
@@ -97,11 +97,6 @@ class Worker:
                 raise RuntimeError(f"Celery worker did not start:\n{self.log()}")
         return self
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
     def active_tasks(self) -> list[dict]:
         replies = celery_app.control.inspect([self.name], timeout=1).active() or {}
         return replies.get(self.name, [])
@@ -111,19 +106,6 @@ class Worker:
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=STOP_TIMEOUT)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()  # warm shutdown: finishes the running task first
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=STOP_TIMEOUT)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 @pytest.fixture(scope="module")
