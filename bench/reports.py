@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import table
+from .servers import manage
 
 REPO = Path(__file__).resolve().parent.parent
 COMMUNES = 170
@@ -127,16 +128,6 @@ def commune_workbook(path: Path, communes: int) -> tuple[Path, int]:
         workbook.BLOCKS = blocks
     sheets["rules"] = [sheets["rules"][0]]  # its rules name the two default blocks
     return workbook.workbook_save(sheets, path), workbook.YEAR
-
-
-def manage(env: dict[str, str], *command: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=REPO,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def _render_one(args: tuple[int, int, str, str]) -> float:

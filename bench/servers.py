@@ -31,6 +31,17 @@ STOP_TIMEOUT = 15
 WORKERS = 3
 
 
+def manage(env: dict[str, str], *command: str) -> None:
+    """`manage.py COMMAND` in a process with `env` (a scratch database's settings), quiet."""
+    subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=REPO,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

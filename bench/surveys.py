@@ -32,6 +32,7 @@ from pathlib import Path
 import openpyxl
 
 from . import table
+from .servers import manage
 from .workbook import YEAR, calamine_pass, csv_pass, openpyxl_pass, workbook_save, year_sheets
 
 ANSWERS = 500_000
@@ -139,13 +140,7 @@ def bench_rows(*, runs: int = RUNS, answers: int = ANSWERS, seed: int = YEAR) ->
         template = tmp / "template.sqlite3"
         env = django_env(template, tmp / "media")
         for command in (["migrate", "--noinput", "-v", "0"], ["import_year", str(year)]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=REPO,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            manage(env, *command)
         for _run in range(runs):
             add("openpyxl", openpyxl_pass(xlsx_path))
             add("calamine", calamine_pass(xlsx_path))
