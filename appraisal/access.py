@@ -11,11 +11,10 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from appraisal.models import Assignment
 from criteria.models import Criterion, Participation, Year
 from units.access import roles_of, units_of
 from units.models import Membership
-
-from .models import Assignment
 
 R = Membership.Role
 APPRAISAL_ROLES = (R.APPRAISER, R.SECRETARIAT_LEAD)

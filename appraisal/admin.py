@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import AppraisalEntry, AreaResult, Assignment, Computation, Explanation, UnitResult
+from appraisal.models import (
+    AppraisalEntry,
+    AreaResult,
+    Assignment,
+    Computation,
+    Explanation,
+    UnitResult,
+)
 
 
 class AreaResultInline(admin.TabularInline):

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from .assignments import appraisers
-from .models import AppraisalEntry
-from .templatetags.appraisal_format import vi_name
+from appraisal.models import AppraisalEntry
+from appraisal.services.assignments import appraisers
+from appraisal.templatetags.appraisal_format import vi_name
 
 
 class AppraisalForm(forms.Form):

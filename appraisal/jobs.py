@@ -2,12 +2,11 @@
 
 import time
 
+from appraisal.services.compute import refuse_if_frozen
+from appraisal.tasks import compute_results_task
 from criteria.models import Year
-from parindex.jobs import job_create, job_enqueue
-from parindex.models import Job
-
-from .services import refuse_if_frozen
-from .tasks import compute_results_task
+from kernel.jobs import job_create, job_enqueue
+from kernel.models import Job
 
 
 def compute_start(*, year: Year, by=None) -> Job:

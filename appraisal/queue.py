@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from appraisal.access import assigned_areas, is_lead, own_unit_ids
+from appraisal.models import AppraisalEntry, Explanation
+from appraisal.services.appraisals import PENDING, LeafState, leaf_state
+from appraisal.services.assignments import appraisable_areas
 from criteria.models import Criterion, Participation, Year
 from evidence.models import Score
+from kernel.ordering import unit_code_key
 from units.models import Block
-
-from .access import assigned_areas, is_lead, own_unit_ids
-from .assignments import appraisable_areas
-from .models import AppraisalEntry, Explanation
-from .scoring import unit_code_key
-from .services_appraisal import PENDING, LeafState, leaf_state
 
 
 @dataclass

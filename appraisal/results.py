@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from appraisal.models import AreaResult, UnitResult
+from appraisal.scoring import display
 from criteria.models import Participation, Year
-
-from .models import AreaResult, UnitResult
-from .scoring import display, unit_code_key
+from kernel.ordering import unit_code_key
 
 
 def results_document(year: Year) -> dict:

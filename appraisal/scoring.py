@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from criteria.rules import rubric_points
+from kernel.ordering import unit_code_key
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
@@ -155,14 +158,6 @@ def display(value: Decimal | None, places: int) -> str | None:
     return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def rubric_points(rubric: Sequence[tuple[Decimal, Decimal]], value: Decimal) -> Decimal:
-    """Points of a measured value: the first (highest) threshold it reaches, else 0."""
-    for threshold, points in rubric:
-        if value >= threshold:
-            return points
-    return ZERO
-
-
 def survey_points(max_points: Decimal, tally: SurveyTally) -> Decimal | None:
     """DOMAIN §4: max_points × Σ coefficient / number of counted answers."""
     if tally.counted == 0:
@@ -269,13 +264,6 @@ def score_unit(criteria: CriteriaSet, rules: Rules, unit: UnitInput) -> UnitScor
         self_review=self_review_areas(areas, rules),
         warnings=tuple(warnings),
     )
-
-
-def unit_code_key(code: str) -> tuple:
-    """Natural order of unit codes: A2 before A10."""
-    head = code.rstrip("0123456789")
-    tail = code[len(head) :]
-    return (head, int(tail) if tail else -1, code)
 
 
 def competition_ranks(indices: Mapping[str, Decimal]) -> dict[str, int]:

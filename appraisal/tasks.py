@@ -1,10 +1,9 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
+from appraisal.services.compute import results_compute
 from criteria.models import Year
-from parindex.jobs import job_run
-
-from .services import results_compute
+from kernel.jobs import job_run
 
 
 # A ValidationError is the user's to read on the job row, not a crash to log.

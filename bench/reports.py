@@ -150,8 +150,8 @@ def measure(year_number: int, workers: int) -> dict:
     from django.utils import timezone
 
     from criteria.models import Year
-    from parindex.jobs import job_create
-    from parindex.models import Job
+    from kernel.jobs import job_create
+    from kernel.models import Job
     from reports.documents import reference_pdf
     from reports.models import RenderedFile
     from reports.services import stale_specs

@@ -1,5 +1,6 @@
 """The workbook's notation for numbers and rules (INTERFACES.md §2), parsed and written."""
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 DEFAULT_RULES = {
@@ -100,3 +101,11 @@ def parse_rubric(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
 
 def format_rubric(pairs) -> str:
     return ";".join(f"{format_decimal(Decimal(t))}:{format_decimal(Decimal(p))}" for t, p in pairs)
+
+
+def rubric_points(rubric: Sequence[tuple[Decimal, Decimal]], value: Decimal) -> Decimal:
+    """Points of a measured value: the first (highest) threshold it reaches, else 0."""
+    for threshold, points in rubric:
+        if value >= threshold:
+            return points
+    return Decimal(0)

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from appraisal.scoring import rubric_points
 from criteria.models import Criterion, Participation
-from criteria.rules import format_decimal, parse_decimal
-from parindex.audit import audit_record
+from criteria.phase import year_refuse_if_frozen
+from criteria.rules import format_decimal, parse_decimal, rubric_points
+from kernel.audit import audit_record
 from units.models import Membership
 
 from .access import leaf_scope, unit_roles
@@ -50,10 +50,7 @@ def window_check(*, participation: Participation, at: datetime | None = None) ->
     """Refuse any change unless the self-assessment window is open (to the minute)."""
     at = at or timezone.now()
     year = participation.year
-    if year.is_published:
-        raise ValidationError(
-            f"Kết quả năm {year.year} đã công bố: không thể thay đổi bản tự đánh giá."
-        )
+    year_refuse_if_frozen(year)
     opens, closes = year.self_assessment_opens, year.self_assessment_closes
     if opens is None or closes is None:
         raise ValidationError(f"Năm {year.year} chưa có thời hạn tự đánh giá.")

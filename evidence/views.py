@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
-from parindex.previews import inline_document
+from kernel.previews import inline_document
 from units.models import Membership
 
 from . import services

@@ -1,11 +1,4 @@
-from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-
-
-class ParindexConfig(AppConfig):
-    name = "parindex"
-    verbose_name = "Hệ thống"
-    default = True
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -49,13 +49,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    "parindex",
+    "kernel",
     "units",
     "criteria",
     "evidence",
     "surveys",
     "appraisal",
     "reports",
+    "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from appraisal import views as appraisal_views
+from appraisal.views import api as appraisal_api
 from parindex import views as audit_views
 from reports import public
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("ket-qua/<int:year>/", public.year_results, name="year_results"),
     path("ket-qua/<int:year>/<str:code>/", public.unit_results, name="unit_results"),
-    path("api/years/<int:year>/results", appraisal_views.results_api, name="results_api"),
+    path("api/years/<int:year>/results", appraisal_api.results_api, name="results_api"),
     path("tu-danh-gia/", include("evidence.urls")),
     path("tham-dinh/", include("appraisal.urls")),
     path("dieu-tra/", include("surveys.urls")),

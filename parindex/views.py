@@ -8,10 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kernel.models import AuditEvent
 from units.access import role_required
 from units.models import Membership
-
-from .models import AuditEvent
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,13 +15,15 @@ from django.core.exceptions import ValidationError
 
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
-from appraisal.services import (
+from appraisal.services.compute import (
     fingerprint_of,
     previous_ranks_for,
     year_inputs,
 )
 from criteria.models import Criterion, Participation, Year
+from criteria.rules import rubric_points
 from evidence.models import Score
+from kernel.ordering import unit_code_key
 
 ZERO = Decimal(0)
 
@@ -228,7 +230,7 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
                 unit.leaf_points = dict(scored.leaf_scores)
                 unit.rows = annex_rows(criteria, scored, scores[participation.pk], unit)
             units.append(unit)
-        units.sort(key=lambda u: (u.rank, scoring.unit_code_key(u.code)))
+        units.sort(key=lambda u: (u.rank, unit_code_key(u.code)))
         block_reports.append(
             BlockReport(
                 code=block.code, name=block.name, criteria=criteria, rules=rules, units=units
@@ -245,7 +247,7 @@ def self_points(criterion: Criterion, score: Score | None) -> Decimal | None:
         return None
     if criterion.rubric and score.self_value is not None:
         rubric = tuple((Decimal(t), Decimal(p)) for t, p in criterion.rubric)
-        return scoring.rubric_points(rubric, score.self_value)
+        return rubric_points(rubric, score.self_value)
     return score.self_score
 
 

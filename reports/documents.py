@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from kernel.pdf import PDF, render_pdf
+
 from . import formatting as fmt
 from .data import YearReport
-from .pdf import PDF, render_pdf
 from .report import report_document
 
 # [design] The issuing province; the demo's unless the settings name another.

@@ -9,8 +9,8 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from criteria.models import Year
-from parindex.jobs import job_create, job_enqueue
-from parindex.models import Job
+from kernel.jobs import job_create, job_enqueue
+from kernel.models import Job
 
 from .data import computation_of
 from .models import RenderedFile

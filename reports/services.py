@@ -29,14 +29,14 @@ from .word import report_docx
 Kind = RenderedFile.Kind
 ZIP = "application/zip"
 PRINTING_MODULES = (
-    "analysis",
-    "data",
-    "documents",
-    "formatting",
-    "pdf",
-    "report",
-    "spreadsheet",
-    "word",
+    "kernel/pdf.py",
+    "reports/analysis.py",
+    "reports/data.py",
+    "reports/documents.py",
+    "reports/formatting.py",
+    "reports/report.py",
+    "reports/spreadsheet.py",
+    "reports/word.py",
 )
 
 
@@ -47,7 +47,7 @@ def presentation_digest() -> str:
     base = Path(settings.BASE_DIR)
     sources = sorted((base / "templates" / "reports" / "print").glob("*.html"))
     sources += [base / "static" / "css" / "print.css"]
-    sources += [base / "reports" / f"{name}.py" for name in PRINTING_MODULES]
+    sources += [base / name for name in PRINTING_MODULES]
     for path in sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

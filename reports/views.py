@@ -4,8 +4,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from parindex.jobs import job_fail_stale
-from parindex.models import Job
+from kernel.jobs import job_fail_stale
+from kernel.models import Job
 from units.access import is_province_staff
 
 from .access import annex_for_download, staff_year, year_for_download

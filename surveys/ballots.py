@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from criteria.models import Criterion, Participation, Year
+from criteria.phase import year_refuse_if_frozen
 
 from .models import Answer, Ballot, Question, RespondentGroup, ScaleOption
 
@@ -498,8 +499,7 @@ def ballots_import(
     All or nothing: raises ValidationError listing every error line. Returns (ballots,
     answers) created.
     """
-    if year.is_published:
-        raise ValidationError(f"Năm {year.year} đã công bố: không thể nhập phiếu điều tra.")
+    year_refuse_if_frozen(year)
     codes = survey_codes_for_year(year, with_stored_ballots=not replace)
     answers, errors = ballot_rows_validate(rows=rows, codes=codes, sheet=sheet)
     if errors:

@@ -7,46 +7,20 @@ unit that served them: each question with its options to tick.
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from criteria.models import Participation, Year
+from kernel.pdf import PDF, STATIC_DIR, html_to_pdf
 
 from .models import Question, RespondentGroup, SurveyPlan
 from .tallies import code_key
 
-STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
 FONTS = ("Tinos-Regular.ttf", "Tinos-Bold.ttf", "Tinos-Italic.ttf")
-
-
-def static_only_fetcher():
-    """A fetcher serving `file:` URLs inside static/ only: a typed question cannot make
-    the renderer fetch anything else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()
-            if parts.scheme != "file" or not path.is_relative_to(STATIC_DIR) or not path.is_file():
-                raise ValueError(f"Chỉ tải được tệp tĩnh của hệ thống: {url}")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, path.read_bytes(), headers={"Content-Type": content_type}
-            )
-
-    return StaticOnly()
 
 
 def blank_ballot_render(*, year: Year, block: str, group: str) -> tuple[str, str, bytes]:
     """(filename, content type, PDF bytes) of the blank ballot."""
-    from weasyprint import HTML
-
     group_obj = RespondentGroup.objects.filter(year=year, code=group).first()
     if group_obj is None:
         raise ValidationError(f"Không có nhóm đối tượng '{group}' trong năm {year.year}.")
@@ -80,7 +54,4 @@ def blank_ballot_render(*, year: Year, block: str, group: str) -> tuple[str, str
             "fonts": all((STATIC_DIR / "fonts" / name).is_file() for name in FONTS),
         },
     )
-    pdf = HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=static_only_fetcher()
-    ).write_pdf()
-    return f"phieu-{year.year}-{block}-{group}.pdf", "application/pdf", pdf
+    return f"phieu-{year.year}-{block}-{group}.pdf", PDF, html_to_pdf(html)

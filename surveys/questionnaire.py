@@ -11,14 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from criteria.models import Criterion, Year
+from criteria.phase import year_refuse_if_frozen
 from units.models import Block
 
 from .models import Answer, Question, RespondentGroup, Scale, ScaleOption, SurveyPlan
-
-
-def refuse_if_published(year: Year) -> None:
-    if year.is_published:
-        raise ValidationError(f"Năm {year.year} đã công bố: bảng hỏi chỉ được xem, không sửa.")
 
 
 def survey_leaf_get(*, year: Year, pk: int) -> Criterion:
@@ -45,7 +41,7 @@ def question_save(
 
     Answers already stored pin their scale (their options belong to it) and their groups.
     """
-    refuse_if_published(year)
+    year_refuse_if_frozen(year)
     criterion = survey_leaf_get(year=year, pk=criterion.pk)
     groups = list(groups)
     if scale.year_id != year.pk or any(group.year_id != year.pk for group in groups):

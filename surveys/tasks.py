@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
-from parindex.jobs import job_run
+from kernel.jobs import job_run
 
 from .models import BallotUpload
 from .uploads import ballot_upload_check, ballot_upload_import

@@ -24,8 +24,9 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from criteria.models import Criterion, Participation, Year
-from parindex.jobs import job_fail_stale, job_progress
-from parindex.models import Job
+from criteria.phase import year_refuse_if_frozen
+from kernel.jobs import job_fail_stale, job_progress
+from kernel.models import Job
 
 from .ballots import AnswerRow, BallotChecker, location, survey_codes_for_year
 from .models import (
@@ -57,11 +58,6 @@ def path_chunks(path: Path) -> Iterable[bytes]:
             yield chunk
 
 
-def refuse_if_published(year: Year) -> None:
-    if year.is_published:
-        raise ValidationError(f"Năm {year.year} đã công bố: không thể nhập phiếu điều tra.")
-
-
 def ballot_upload_previous(*, year: Year, sha256: str, exclude: int | None = None):
     """The imported upload of the same file into the same year, if any."""
     return (
@@ -85,7 +81,7 @@ def ballot_upload_create(
 
     The same file imported before into the same year is refused unless `mode` replaces.
     """
-    refuse_if_published(year)
+    year_refuse_if_frozen(year)
     if uploaded is not None:
         name, size = uploaded.name, uploaded.size
         if size > MAX_UPLOAD_BYTES:
@@ -283,7 +279,7 @@ def ballot_upload_check(
     *, upload: BallotUpload, path: str | Path | None = None, job: Job | None = None
 ) -> BallotUpload:
     """The dry run: every row judged, valid answers staged, errors and counts recorded."""
-    refuse_if_published(upload.year)
+    year_refuse_if_frozen(upload.year)
     BallotUpload.objects.filter(pk=upload.pk).update(status=BallotUpload.Status.CHECKING)
     StagedAnswer.objects.filter(upload=upload).delete()
     source = ballot_source_open(path or upload.file.path)
@@ -353,7 +349,7 @@ def ballot_upload_import(*, upload: BallotUpload, job: Job | None = None) -> Bal
             f"Tệp '{upload.original_name}' chưa được kiểm tra hợp lệ "
             f"(trạng thái: {upload.get_status_display()})."
         )
-    refuse_if_published(upload.year)
+    year_refuse_if_frozen(upload.year)
     if job is not None:
         job_progress(job, 0, upload.answers, "Đang ghi phiếu vào cơ sở dữ liệu…")
     BallotUpload.objects.filter(pk=upload.pk).update(status=BallotUpload.Status.IMPORTING)
@@ -438,7 +434,7 @@ def _write(upload: BallotUpload) -> int:
 
 def ballot_upload_start_check(*, upload: BallotUpload, by=None) -> Job:
     """Queue the dry run (a Celery job once the upload row is committed)."""
-    from parindex.jobs import job_create, job_enqueue
+    from kernel.jobs import job_create, job_enqueue
 
     from .tasks import ballot_upload_check_task
 
@@ -450,11 +446,11 @@ def ballot_upload_start_check(*, upload: BallotUpload, by=None) -> Job:
 
 def ballot_upload_start_import(*, upload: BallotUpload, by=None) -> Job:
     """Queue the import of a checked upload (the officer confirmed)."""
-    from parindex.jobs import job_create, job_enqueue
+    from kernel.jobs import job_create, job_enqueue
 
     from .tasks import ballot_upload_import_task
 
-    refuse_if_published(upload.year)
+    year_refuse_if_frozen(upload.year)
     job = job_create(kind=Job.Kind.IMPORT_BALLOTS, year=upload.year.year, created_by=by)
     # One confirmation wins: a second click finds the upload no longer CHECKED.
     claimed = BallotUpload.objects.filter(pk=upload.pk, status=BallotUpload.Status.CHECKED).update(

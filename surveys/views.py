@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion, Year
-from parindex.previews import inline_document
+from criteria.phase import frozen_message
+from kernel.previews import inline_document
 from units.access import STAFF_ROLES, role_required
 from units.models import Block, Membership
 
@@ -209,7 +210,7 @@ def tallies(request, year: int, block: str):
 def _published_post(request, year: Year) -> bool:
     """A published year's questionnaire is read-only: POSTs are refused."""
     if request.method == "POST" and year.is_published:
-        raise PermissionDenied("Năm đã công bố: bảng hỏi chỉ được xem.")
+        raise PermissionDenied(frozen_message(year.year))
     return request.method == "POST"
 
 

@@ -3,9 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from criteria.models import Year
+from tests.exchange.workbook_factory import write_year_workbook
 from units.models import Membership, Unit
-
-from .workbook_factory import write_year_workbook
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from appraisal.assignments import (
+from appraisal.models import Assignment
+from appraisal.services.assignments import (
     assignment_create,
     assignment_delete,
     assignment_reassign,
     demo_assignments_create,
 )
-from appraisal.models import Assignment
-from parindex.models import AuditEvent
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import R, person

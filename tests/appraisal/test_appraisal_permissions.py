@@ -11,11 +11,11 @@ import pytest
 from django.core.files.base import ContentFile
 
 from appraisal.models import AppraisalEntry
-from appraisal.services import results_compute
-from appraisal.services_appraisal import appraisal_save
+from appraisal.services.appraisals import appraisal_save
+from appraisal.services.compute import results_compute
 from criteria.models import Year
 from evidence.models import EvidenceFile
-from parindex.models import Job
+from kernel.models import Job
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import IN_APPRAISAL, R, person

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from appraisal.models import AppraisalEntry
-from appraisal.services_appraisal import appraisal_save, leaf_state
-from appraisal.services_explanation import explanation_submit
-from parindex.models import AuditEvent
+from appraisal.services.appraisals import appraisal_save, leaf_state
+from appraisal.services.explanations import explanation_submit
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import (

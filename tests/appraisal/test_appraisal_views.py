@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from appraisal.models import AppraisalEntry, Assignment
 from evidence.models import EvidenceFile
-from parindex.models import AuditEvent
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_ALL, R, person
@@ -110,7 +110,10 @@ def test_a_published_year_is_read_only(client, world, appraiser, during_appraisa
     world.year.status = world.year.Status.PUBLISHED
     world.year.save()
     client.force_login(appraiser)
-    assert "Năm đã công bố: chỉ xem." in client.get(LEAF).content.decode()
+    assert (
+        "Năm 2023 đã công bố: dữ liệu của năm đã khóa, không thể thay đổi."
+        in client.get(LEAF).content.decode()
+    )
     client.post(LEAF, {"status": "agreed", "appraised_score": "3"})
     assert not AppraisalEntry.objects.exists()
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from appraisal.models import AreaResult, Computation, UnitResult
 from evidence.models import Score
-from parindex.models import Job
+from kernel.models import Job
 
 
 def compute(year: int = 2022) -> str:
@@ -111,7 +111,7 @@ def test_published_year_with_results_is_frozen(small_year):
     small_year.status = small_year.Status.PUBLISHED
     small_year.save()
 
-    with pytest.raises(CommandError, match="đã công bố: kết quả không thể tính lại"):
+    with pytest.raises(CommandError, match="đã công bố: dữ liệu của năm đã khóa"):
         compute()
     assert not Job.objects.filter(status=Job.Status.PENDING).exists()
 

@@ -6,14 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from appraisal.assignments import assignment_create
 from appraisal.jobs import compute_start
 from appraisal.models import AppraisalEntry, Computation
-from appraisal.services import results_compute
-from appraisal.services_appraisal import appraisal_save
-from appraisal.services_council import results_are_current, year_publish
-from appraisal.services_explanation import explanation_submit
-from parindex.models import AuditEvent
+from appraisal.services.appraisals import appraisal_save
+from appraisal.services.assignments import assignment_create
+from appraisal.services.compute import results_compute
+from appraisal.services.explanations import explanation_submit
+from appraisal.services.publication import results_are_current, year_publish
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_ALL, IN_APPRAISAL, IN_EXPLANATION

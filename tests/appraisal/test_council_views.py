@@ -4,9 +4,9 @@ import pytest
 import time_machine
 
 from appraisal.models import Computation
-from appraisal.services import results_compute
+from appraisal.services.compute import results_compute
 from criteria.models import Year
-from parindex.models import Job
+from kernel.models import Job
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_ALL
@@ -106,7 +106,7 @@ def test_a_compute_job_whose_worker_was_lost_is_shown_failed_not_running_forever
 
     from django.utils import timezone
 
-    from parindex.jobs import JOB_LOST, job_stale_after
+    from kernel.jobs import JOB_LOST, job_stale_after
 
     started = timezone.now() - job_stale_after() - timedelta(minutes=1)
     lost = Job.objects.create(

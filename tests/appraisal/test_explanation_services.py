@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appraisal.models import AppraisalEntry, Explanation
-from appraisal.services_appraisal import appraisal_save
-from appraisal.services_explanation import explanation_submit
+from appraisal.services.appraisals import appraisal_save
+from appraisal.services.explanations import explanation_submit
 from evidence.models import EvidenceFile
-from parindex.models import AuditEvent
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import (

@@ -7,7 +7,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from appraisal.models import AppraisalEntry, Explanation
-from appraisal.services_appraisal import appraisal_save
+from appraisal.services.appraisals import appraisal_save
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_EXPLANATION, IN_APPRAISAL

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from appraisal.services_appraisal import not_applicable_decide
-from parindex.models import AuditEvent
+from appraisal.services.appraisals import not_applicable_decide
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_EXPLANATION, IN_APPRAISAL

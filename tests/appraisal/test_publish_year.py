@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from appraisal.services import results_compute
-from parindex.models import AuditEvent
+from appraisal.services.compute import results_compute
+from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_ALL, IN_APPRAISAL

@@ -3,6 +3,8 @@
 from decimal import Decimal as D
 
 from appraisal import scoring
+from criteria.rules import rubric_points
+from kernel.ordering import unit_code_key
 
 RULES = scoring.Rules()
 NOT_APPLICABLE = scoring.LeafEntry(not_applicable=True)
@@ -155,31 +157,31 @@ ON_TIME = ((D(100), D(1)), (D(80), D("0.5")), (D(0), D(0)))
 
 def test_measured_value_on_the_top_threshold_earns_the_top_points():
     # "100 % → 1 điểm; 80 % đến dưới 100 % → 0,5 điểm; dưới 80 % → 0"
-    assert scoring.rubric_points(ON_TIME, D(100)) == D(1)
+    assert rubric_points(ON_TIME, D(100)) == D(1)
 
 
 def test_measured_value_exactly_on_a_lower_threshold_earns_that_thresholds_points():
-    assert scoring.rubric_points(ON_TIME, D(80)) == D("0.5")
+    assert rubric_points(ON_TIME, D(80)) == D("0.5")
 
 
 def test_measured_value_just_below_a_threshold_falls_to_the_next_one():
-    assert scoring.rubric_points(ON_TIME, D("99.999")) == D("0.5")
-    assert scoring.rubric_points(ON_TIME, D("79.999")) == D(0)
+    assert rubric_points(ON_TIME, D("99.999")) == D("0.5")
+    assert rubric_points(ON_TIME, D("79.999")) == D(0)
 
 
 def test_measured_value_above_the_top_threshold_earns_the_top_points():
-    assert scoring.rubric_points(ON_TIME, D(120)) == D(1)
+    assert rubric_points(ON_TIME, D(120)) == D(1)
 
 
 def test_measured_value_below_the_lowest_threshold_earns_zero():
     rubric = ((D(100), D(1)), (D(80), D("0.5")))
 
-    assert scoring.rubric_points(rubric, D("79.99")) == D(0)
-    assert scoring.rubric_points(rubric, D(-5)) == D(0)
+    assert rubric_points(rubric, D("79.99")) == D(0)
+    assert rubric_points(rubric, D(-5)) == D(0)
 
 
 def test_empty_rubric_earns_zero():
-    assert scoring.rubric_points((), D(100)) == D(0)
+    assert rubric_points((), D(100)) == D(0)
 
 
 def test_measured_leaf_scores_from_its_rubric():
@@ -465,7 +467,7 @@ def test_units_of_equal_rank_are_sorted_by_natural_code():
 def test_natural_code_order_puts_a2_before_a10():
     codes = ["A10", "B1", "A2", "A1", "B12", "B3"]
 
-    assert sorted(codes, key=scoring.unit_code_key) == ["A1", "A2", "A10", "B1", "B3", "B12"]
+    assert sorted(codes, key=unit_code_key) == ["A1", "A2", "A10", "B1", "B3", "B12"]
 
 
 def test_block_without_units_has_no_results():

@@ -10,7 +10,7 @@ from criteria.models import Year
 from evidence import services
 from evidence.access import leaf_scope
 from evidence.models import Score, Submission
-from parindex.models import AuditEvent
+from kernel.models import AuditEvent
 
 from .conftest import CLOSES, OPENS
 

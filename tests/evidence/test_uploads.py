@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from evidence import services
 from evidence.files import MAX_EVIDENCE_BYTES
 from evidence.models import EvidenceFile
-from parindex.models import AuditEvent
+from kernel.models import AuditEvent
 
 from .conftest import CLOSES, docx_file, exe_file, pdf_file, png_file
 

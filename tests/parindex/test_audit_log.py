@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from parindex.audit import audit_record
+from kernel.audit import audit_record
 from units.models import Membership
 
 
@@ -37,7 +37,7 @@ def events(db):
 
 
 def test_unchanged_fields_are_not_recorded(events):
-    from parindex.models import AuditEvent
+    from kernel.models import AuditEvent
 
     event = AuditEvent.objects.get(action="score.self")
     assert event.changes == {"self_score": ["1.000", "1.500"]}

@@ -3,9 +3,9 @@ its one table has the documented columns, medians and ratios. No timing is asser
 
 import pytest
 
-from appraisal.workbook import workbook_check
 from bench import table
 from bench.workbook import workbook_save, year_sheets
+from exchange.workbook import workbook_check
 
 
 @pytest.mark.django_db

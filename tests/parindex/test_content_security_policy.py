@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from appraisal.demo.users import DEMO_PASSWORD, DEMO_USERS
+from demo.users import DEMO_PASSWORD, DEMO_USERS
 from units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=open("/dev/null", "w"))
         yield
-        from appraisal.workbook import year_data_delete
         from criteria.models import Year
+        from exchange.workbook import year_data_delete
         from units.models import Block
 
         for year in Year.objects.all():

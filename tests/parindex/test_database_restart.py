@@ -22,7 +22,7 @@ from django.db import close_old_connections, connection
 
 from appraisal.jobs import compute_start, job_wait
 from bench import deadline_load
-from parindex.models import Job
+from kernel.models import Job
 
 from .conftest import run_async
 from .servers import gunicorn_server  # noqa: F401

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 
 from appraisal.jobs import compute_start, job_wait
 from appraisal.models import AreaResult, Computation, UnitResult
-from appraisal.services import results_compute
+from appraisal.services.compute import results_compute
 from criteria.models import BlockRules
+from kernel.models import Job
 from parindex.celery import app as celery_app
-from parindex.models import Job
 
 from .years import build_year
 

@@ -12,8 +12,8 @@ import pytest
 
 from appraisal.jobs import compute_start, job_wait
 from appraisal.models import Computation, UnitResult
-from appraisal.services import results_compute
-from parindex.models import Job
+from appraisal.services.compute import results_compute
+from kernel.models import Job
 
 from .conftest import locks_held, wait_for
 from .years import build_year

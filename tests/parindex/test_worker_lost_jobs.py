@@ -30,17 +30,17 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from appraisal.jobs import job_wait
-from appraisal.services import results_compute
-from appraisal.workbook import year_workbook_import
+from appraisal.services.compute import results_compute
 from criteria.models import Participation
-from parindex.jobs import JOB_LOST, job_stale_after
-from parindex.models import Job
+from exchange.workbook import year_workbook_import
+from kernel.jobs import JOB_LOST, job_stale_after
+from kernel.models import Job
 from reports.jobs import render_start
 from reports.models import RenderedFile
 from reports.services import document_refresh, stale_specs
 from surveys.models import Answer, Ballot, BallotUpload, RespondentGroup, StagedAnswer
 from surveys.uploads import ballot_upload_check, ballot_upload_create, ballot_upload_start_import
-from tests.appraisal.workbook_factory import save_workbook, year_sheets
+from tests.exchange.workbook_factory import save_workbook, year_sheets
 from units.models import Membership
 
 from .conftest import broker_idle, locks_held, wait_for

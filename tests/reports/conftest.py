@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from appraisal.results import results_document
 from criteria.models import Year
+from kernel.models import Job
 from parindex.celery import app as celery_app
-from parindex.models import Job
 from units.models import Block, Membership, Unit
 
 
@@ -35,7 +35,7 @@ def rendered(django_db_setup, django_db_blocker):
         celery_app.conf.task_always_eager = eager
         document = results_document(Year.objects.get(year=2022))
         yield {"out": out, "media": media, "results": document}
-        from appraisal.workbook import year_data_delete
+        from exchange.workbook import year_data_delete
 
         for year in Year.objects.all():
             year_data_delete(year=year)

@@ -6,8 +6,8 @@ Last in the package on purpose: a transactional test empties the database afterw
 import pytest
 
 from appraisal.jobs import job_wait
-from appraisal.services import results_compute
-from parindex.models import Job
+from appraisal.services.compute import results_compute
+from kernel.models import Job
 from reports.jobs import render_start
 from reports.models import RenderedFile
 from tests.parindex.conftest import start_worker, worker_broker  # noqa: F401 - fixtures

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
-from appraisal.workbook import year_workbook_import
-from tests.appraisal.workbook_factory import save_workbook, year_sheets
+from exchange.workbook import year_workbook_import
+from tests.exchange.workbook_factory import save_workbook, year_sheets
 from units.models import Membership, Unit
 
 HEADER = ["ballot", "group", "unit", "criterion", "option"]

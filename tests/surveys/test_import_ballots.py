@@ -3,10 +3,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from appraisal.workbook import year_workbook_import
 from criteria.models import Year
+from exchange.workbook import year_workbook_import
 from surveys.models import Answer, Ballot
-from tests.appraisal.workbook_factory import save_workbook, year_sheets
+from tests.exchange.workbook_factory import save_workbook, year_sheets
 
 HEADER = ["ballot", "group", "unit", "criterion", "option"]
 NEW_ROWS = [
@@ -153,7 +153,9 @@ def test_non_utf8_csv_is_refused(tmp_path, year):
 def test_published_year_is_refused(tmp_path, year):
     Year.objects.filter(pk=year.pk).update(status=Year.Status.PUBLISHED)
     path = write_csv(tmp_path / "b.csv", [HEADER, *NEW_ROWS])
-    assert import_errors(path) == ["Năm 2022 đã công bố: không thể nhập phiếu điều tra."]
+    assert import_errors(path) == [
+        "Năm 2022 đã công bố: dữ liệu của năm đã khóa, không thể thay đổi."
+    ]
 
 
 @pytest.mark.django_db

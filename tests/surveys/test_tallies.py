@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from appraisal.services import survey_tallies
+from appraisal.services.compute import survey_tallies
 from surveys.models import Answer, Ballot
 from surveys.questionnaire import survey_plan_save
 from surveys.tallies import (

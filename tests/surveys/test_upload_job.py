@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parindex.models import Job
+from kernel.models import Job
 from surveys import uploads
 from surveys.models import Answer, Ballot, BallotUpload, StagedAnswer
 from surveys.tasks import ballot_upload_check_task, ballot_upload_import_task
@@ -126,5 +126,5 @@ def test_failed_import_is_recorded_on_the_job(year):
     ballot_upload_import_task.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.message == "Năm 2022 đã công bố: không thể nhập phiếu điều tra."
+    assert job.message == "Năm 2022 đã công bố: dữ liệu của năm đã khóa, không thể thay đổi."
     assert not Answer.objects.filter(ballot__code__startswith="J").exists()

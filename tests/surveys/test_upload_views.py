@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from criteria.models import Year
-from parindex.models import Job
+from kernel.models import Job
 from surveys.models import Answer, Ballot, BallotUpload, StagedAnswer
 
 from .bad_rows import BAD_ROW_ERRORS, BAD_ROWS

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from appraisal.jobs import compute_start, job_wait
 from appraisal.models import UnitResult
 from appraisal.scoring import display
-from appraisal.services import year_for_compute
-from parindex.models import Job
+from appraisal.services.compute import year_for_compute
+from kernel.models import Job
 
 
 class Command(BaseCommand):

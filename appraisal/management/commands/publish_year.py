@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from appraisal.services import year_for_compute
-from appraisal.services_council import year_publish
+from appraisal.services.compute import year_for_compute
+from appraisal.services.publication import year_publish
 
 
 class Command(BaseCommand):

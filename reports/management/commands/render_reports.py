@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appraisal.jobs import job_wait
 from criteria.models import Year
-from parindex.models import Job
+from kernel.models import Job
 from reports.jobs import render_start
 from reports.models import RenderedFile
 

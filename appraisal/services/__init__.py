@@ -1,0 +1,1 @@
+"""What changes appraisal data: one module per thing acted on."""

@@ -1,0 +1,268 @@
+"""The thin layer around the engine: load a year from the database, score it, store it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from appraisal import scoring
+from appraisal.models import AreaResult, Computation, UnitResult
+from criteria.models import BlockRules, Criterion, Participation, Year
+from criteria.phase import frozen_message
+from criteria.rules import DEFAULT_RULES, parse_bands, parse_class_rule, parse_self_review
+from evidence.models import Score
+from kernel.models import Job
+from surveys.models import Answer, ScaleOption
+
+STORED = Decimal("1e-15")
+
+
+def rules_for(block_rules: BlockRules | None) -> scoring.Rules:
+    values = dict(DEFAULT_RULES)
+    if block_rules is not None:
+        values.update(
+            bands=block_rules.bands,
+            xuat_sac=block_rules.xuat_sac,
+            tot=block_rules.tot,
+            hoan_thanh=block_rules.hoan_thanh,
+            self_review=block_rules.self_review,
+        )
+    return scoring.Rules(
+        bands=parse_bands(values["bands"]),
+        classes=tuple(
+            scoring.ClassRule(key, *parse_class_rule(values[key]))
+            for key in (scoring.XUAT_SAC, scoring.TOT, scoring.HOAN_THANH)
+        ),
+        self_review=parse_self_review(values["self_review"]),
+    )
+
+
+def criteria_set_for(criteria: list[Criterion]) -> scoring.CriteriaSet:
+    """Flatten one (year, block) tree, given in sort-key order, for the engine."""
+    leaves_below: dict[str, list[Criterion]] = defaultdict(list)
+    for criterion in criteria:
+        if criterion.is_leaf:
+            leaves_below[criterion.area_code].append(criterion)
+    areas = []
+    for criterion in criteria:
+        if criterion.parent_id is not None:
+            continue
+        counts = criterion.counts_for_classification
+        if counts is None:
+            # INTERFACES §2: blank means 1 when every leaf below is by evidence.
+            counts = all(
+                leaf.method == Criterion.Method.EVIDENCE for leaf in leaves_below[criterion.code]
+            )
+        areas.append(scoring.Area(code=criterion.code, counts_for_classification=counts))
+    leaves = tuple(
+        scoring.Leaf(
+            code=c.code,
+            max_points=c.max_points,
+            method=c.method,
+            kind=c.kind,
+            rubric=tuple((Decimal(t), Decimal(p)) for t, p in c.rubric),
+        )
+        for c in criteria
+        if c.is_leaf
+    )
+    return scoring.CriteriaSet(areas=tuple(areas), leaves=leaves)
+
+
+def survey_tallies(year: Year) -> dict[tuple[int, int], scoring.SurveyTally]:
+    """(participation id, criterion id) → counted answers, summed exactly in Decimal.
+
+    Counting per option in the database and multiplying here keeps the sum exact
+    (SQLite would add the coefficients as floats).
+    """
+    coefficients = {
+        option.pk: (option.coefficient, option.counted)
+        for option in ScaleOption.objects.filter(scale__year=year)
+    }
+    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        Answer.objects.filter(ballot__year=year)
+        .values_list("participation_id", "criterion_id", "option_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for participation_id, criterion_id, option_id, n in rows:
+        coefficient, counted = coefficients[option_id]
+        if counted:
+            key = (participation_id, criterion_id)
+            sums[key] += coefficient * n
+            counts[key] += n
+    return {
+        key: scoring.SurveyTally(coefficient_sum=sums[key], counted=counts[key]) for key in counts
+    }
+
+
+def previous_ranks_for(year: Year) -> dict[str, int]:
+    """Unit code → rank in the closest earlier year with computed results."""
+    earlier = (
+        Year.objects.filter(year__lt=year.year, computation__isnull=False).order_by("-year").first()
+    )
+    if earlier is None:
+        return {}
+    return dict(
+        UnitResult.objects.filter(computation__year=earlier).values_list(
+            "participation__unit__code", "rank"
+        )
+    )
+
+
+def year_inputs(year: Year, only_units: set[str] | None = None):
+    """Everything the engine needs for a year, block by block.
+
+    With `only_units` (unit codes), only their blocks, and the scores and tallies of those
+    units, are loaded: an annex need not read every unit's entries.
+    """
+    participations = list(
+        Participation.objects.filter(year=year)
+        .select_related("unit", "block")
+        .order_by("unit__code")
+    )
+    wanted = {p.pk: p for p in participations if only_units is None or p.unit.code in only_units}
+    block_ids = {p.block_id for p in wanted.values()}
+    criteria = list(
+        Criterion.objects.filter(year=year, block_id__in=block_ids)
+        .select_related("block")
+        .order_by("sort_key")
+    )
+    rules = {r.block_id: r for r in BlockRules.objects.filter(year=year, block_id__in=block_ids)}
+    entries: dict[int, dict[str, scoring.LeafEntry]] = defaultdict(dict)
+    scores = Score.objects.filter(participation__year=year).select_related("criterion")
+    if only_units is not None:
+        scores = scores.filter(participation_id__in=wanted)
+    for score in scores:
+        entries[score.participation_id][score.criterion.code] = scoring.LeafEntry(
+            appraised_score=score.appraised_score,
+            appraised_value=score.appraised_value,
+            not_applicable=score.not_applicable,
+        )
+    criterion_codes = {c.pk: c.code for c in criteria}
+    tallies: dict[int, dict[str, scoring.SurveyTally]] = defaultdict(dict)
+    for (participation_id, criterion_id), tally in survey_tallies(year).items():
+        if participation_id in wanted:
+            tallies[participation_id][criterion_codes[criterion_id]] = tally
+
+    blocks = []
+    for block in sorted({p.block for p in wanted.values()}, key=lambda b: b.code):
+        block_criteria = [c for c in criteria if c.block_id == block.pk]
+        units = [
+            scoring.UnitInput(code=p.unit.code, entries=entries[p.pk], tallies=tallies[p.pk])
+            for p in participations
+            if p.block_id == block.pk
+        ]
+        blocks.append(
+            (
+                block,
+                block_criteria,
+                criteria_set_for(block_criteria),
+                rules_for(rules.get(block.pk)),
+                units,
+            )
+        )
+    return participations, blocks
+
+
+def fingerprint_of(blocks, previous_ranks) -> str:
+    digest = hashlib.sha256()
+    for block, _criteria, criteria_set, rules, units in blocks:
+        digest.update(repr((block.code, criteria_set, rules)).encode())
+        for unit in units:
+            digest.update(
+                repr(
+                    (unit.code, sorted(unit.entries.items()), sorted(unit.tallies.items()))
+                ).encode()
+            )
+    digest.update(repr(sorted(previous_ranks.items())).encode())
+    return digest.hexdigest()
+
+
+def stored(value: Decimal) -> Decimal:
+    return value.quantize(STORED, rounding=ROUND_HALF_UP)
+
+
+def refuse_if_frozen(year: Year) -> None:
+    """Publication freezes results. A published year imported from history, with no
+    results yet, may still be computed once."""
+    if year.is_published and Computation.objects.filter(year=year).exists():
+        raise ValidationError(frozen_message(year.year), code="year_frozen")
+
+
+def results_compute(*, year: Year, job: Job | None = None) -> Computation:
+    """Score every block of a year and replace its stored results in one transaction."""
+    from kernel.jobs import job_progress
+
+    refuse_if_frozen(year)
+    participations, blocks = year_inputs(year)
+    if not participations:
+        raise ValidationError(f"Năm {year.year} chưa có đơn vị nào tham gia đánh giá.")
+    previous_ranks = previous_ranks_for(year)
+    total_units = len(participations)
+    if job is not None:
+        job_progress(job, 0, total_units, "Đang tính chỉ số…")
+
+    by_code = {p.unit.code: p for p in participations}
+    scored = []
+    done = 0
+    for _block, block_criteria, criteria_set, rules, units in blocks:
+        results = scoring.score_block(criteria_set, rules, units, previous_ranks)
+        scored.append((block_criteria, results))
+        done += len(units)
+        if job is not None:
+            job_progress(job, done, total_units)
+
+    with transaction.atomic():
+        Computation.objects.filter(year=year).delete()
+        computation = Computation.objects.create(
+            year=year,
+            computed_at=timezone.now(),
+            fingerprint=fingerprint_of(blocks, previous_ranks),
+        )
+        areas_to_create = []
+        for block_criteria, results in scored:
+            area_ids = {c.code: c.pk for c in block_criteria if c.parent_id is None}
+            unit_results = UnitResult.objects.bulk_create(
+                UnitResult(
+                    computation=computation,
+                    participation=by_code[result.code],
+                    total=stored(result.unit.total),
+                    max_points=stored(result.unit.max_points),
+                    index=stored(result.unit.index),
+                    rank=result.rank,
+                    rank_change=result.rank_change,
+                    band=result.band,
+                    classification=result.unit.classification,
+                    self_review=list(result.unit.self_review),
+                    warnings=list(result.unit.warnings),
+                )
+                for result in results
+            )
+            for unit_result, result in zip(unit_results, results, strict=True):
+                areas_to_create.extend(
+                    AreaResult(
+                        unit_result=unit_result,
+                        criterion_id=area_ids[area.code],
+                        score=stored(area.score),
+                        max_points=stored(area.max_points),
+                        index=None if area.index is None else stored(area.index),
+                    )
+                    for area in result.unit.areas
+                )
+        AreaResult.objects.bulk_create(areas_to_create)
+    return computation
+
+
+def year_for_compute(year_number: int) -> Year:
+    try:
+        return Year.objects.get(year=year_number)
+    except Year.DoesNotExist:
+        raise ValidationError(f"Không có năm đánh giá {year_number}.") from None

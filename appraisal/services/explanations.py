@@ -1,0 +1,83 @@
+"""The explanation round (giải trình, DOMAIN §3 [design]): a unit answers an adjusted or
+disputed leaf with a note and extra evidence, inside the explanation window; the appraiser
+then gives the final score (round 2, services_appraisal)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from appraisal.access import UNIT_ROLES
+from appraisal.models import AppraisalEntry, Explanation
+from criteria.phase import year_refuse_if_frozen
+from evidence.files import evidence_check
+from evidence.models import EvidenceFile, Score
+from kernel.audit import audit_record
+from units.access import units_of
+
+from .appraisals import refuse_if_window_closed
+
+MAX_FILES = 10
+
+
+def explanation_open_for(score: Score) -> bool:
+    """A leaf may be explained while its latest appraisal is a round-1 adjustment or
+    request for explanation."""
+    latest = score.appraisal_entries.order_by("at", "id").last()
+    return (
+        latest is not None
+        and latest.round == AppraisalEntry.Round.FIRST
+        and latest.status != AppraisalEntry.Status.AGREED
+    )
+
+
+def explanation_submit(
+    *, score: Score, note: str, files=(), by, at: datetime | None = None
+) -> Explanation:
+    """Record a unit's explanation with its extra evidence files (validated by content)."""
+    at = at or timezone.now()
+    participation = score.participation
+    year = participation.year
+    note = (note or "").strip()
+    year_refuse_if_frozen(year)
+    refuse_if_window_closed(year, "explanation", "giải trình", at)
+    if participation.unit_id not in units_of(by, *UNIT_ROLES):
+        raise ValidationError("Chỉ cán bộ, thủ trưởng của đơn vị được giải trình.")
+    if not explanation_open_for(score):
+        raise ValidationError(
+            "Tiêu chí này không cần giải trình (đã thống nhất hoặc đã có điểm cuối cùng)."
+        )
+    if not note:
+        raise ValidationError("Nhập nội dung giải trình.")
+    files = list(files)
+    if len(files) > MAX_FILES:
+        raise ValidationError(f"Mỗi lần giải trình gửi tối đa {MAX_FILES} tệp.")
+    checked = [(upload, *evidence_check(upload)) for upload in files]
+
+    with transaction.atomic():
+        explanation = Explanation.objects.create(score=score, note=note, by=by, at=at)
+        for upload, kind, sha256, size in checked:
+            explanation.files.add(
+                EvidenceFile.objects.create(
+                    participation=participation,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    kind=kind,
+                    size=size,
+                    sha256=sha256,
+                    uploaded_by=by,
+                )
+            )
+        audit_record(
+            actor=by,
+            action="explanation_submit",
+            obj=explanation,
+            year=year.year,
+            unit_code=participation.unit.code,
+            changes={"note": (None, note)},
+            note=f"{score.criterion.code}: {len(checked)} tệp bổ sung",
+        )
+    return explanation

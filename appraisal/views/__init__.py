@@ -1,0 +1,1 @@
+"""The appraisal pages: the rounds, the explanation round, the council, the results API."""

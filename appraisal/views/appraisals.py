@@ -1,0 +1,388 @@
+"""The appraiser's pages: queue, one unit's area, the leaf screen, assignments, evidence files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from appraisal.access import (
+    APPRAISAL_ROLES,
+    ASSIGN_ROLES,
+    UNIT_ROLES,
+    current_year,
+    has_role,
+    is_lead,
+    may_appraise,
+    own_unit_ids,
+    participation_for_appraiser,
+    year_or_404,
+)
+from appraisal.forms import AppraisalForm, AssignmentForm
+from appraisal.models import AppraisalEntry, Assignment
+from appraisal.queue import appraisal_queue, area_leaves
+from appraisal.services.appraisals import (
+    appraisal_round,
+    appraisal_save,
+    awaiting_explanation,
+    leaf_state,
+    local_time,
+    not_applicable_decide,
+    rubric_of,
+)
+from appraisal.services.assignments import (
+    appraisable_areas,
+    assignment_create,
+    assignment_delete,
+    assignment_reassign,
+)
+from criteria.models import Criterion
+from criteria.phase import frozen_message
+from evidence.models import EvidenceFile, Score
+from kernel.previews import inline_document
+from units.access import role_required, units_of
+from units.models import Block
+
+PREVIEWABLE = {EvidenceFile.Kind.PDF, EvidenceFile.Kind.PNG, EvidenceFile.Kind.JPG}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@role_required(*APPRAISAL_ROLES)
+def queue_home(request):
+    year = current_year()
+    if year is None:
+        return render(request, "appraisal/queue.html", {"year": None, "queues": []})
+    return redirect("appraisal:queue_year", year=year.year)
+
+
+@role_required(*APPRAISAL_ROLES)
+def queue(request, year: int):
+    year_obj = year_or_404(year)
+    return render(
+        request,
+        "appraisal/queue.html",
+        {
+            "year": year_obj,
+            "queues": appraisal_queue(request.user, year_obj),
+            "window_open": year_obj.window_is_open("appraisal"),
+            "may_assign": has_role(request.user, *ASSIGN_ROLES),
+        },
+    )
+
+
+@role_required(*APPRAISAL_ROLES)
+def unit_area(request, year: int, unit: str, area: str):
+    year_obj = year_or_404(year)
+    participation, area_obj = participation_for_appraiser(request.user, year_obj, unit, area)
+    return render(
+        request,
+        "appraisal/unit_area.html",
+        {
+            "year": year_obj,
+            "participation": participation,
+            "area": area_obj,
+            "rows": area_leaves(participation, area_obj),
+        },
+    )
+
+
+def leaf_or_404(request, year: int, unit: str, criterion: str):
+    year_obj = year_or_404(year)
+    area_code = criterion.split(".")[0]
+    participation, area = participation_for_appraiser(request.user, year_obj, unit, area_code)
+    leaf = get_object_or_404(
+        Criterion,
+        year=year_obj,
+        block_id=participation.block_id,
+        code=criterion,
+        is_leaf=True,
+        method=Criterion.Method.EVIDENCE,
+    )
+    score = Score.objects.filter(participation=participation, criterion=leaf).first()
+    return year_obj, participation, area, leaf, score
+
+
+@role_required(*APPRAISAL_ROLES)
+def leaf(request, year: int, unit: str, criterion: str):
+    year_obj, participation, area, leaf_obj, score = leaf_or_404(request, year, unit, criterion)
+    entries = list(score.appraisal_entries.select_related("appraiser")) if score else []
+    explanations = list(score.explanations.prefetch_related("files")) if score else []
+    now = timezone.now()
+    round_ = appraisal_round(year=year_obj, score=score, at=now)
+    final_round = round_ == AppraisalEntry.Round.FINAL
+    rubric = bool(leaf_obj.rubric)
+    closed_reason = read_only_reason(year_obj, participation, score, round_, request.user, now)
+    may_save = closed_reason is None
+    if request.method == "POST":
+        form = AppraisalForm(request.POST, rubric=rubric, final_round=final_round)
+        if may_save and form.is_valid():
+            try:
+                appraisal_save(
+                    participation=participation,
+                    criterion=leaf_obj,
+                    status=form.cleaned_data["status"],
+                    appraised_score=form.cleaned_data.get("appraised_score"),
+                    appraised_value=form.cleaned_data.get("appraised_value"),
+                    comment=form.cleaned_data["comment"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Đã lưu kết quả thẩm định tiêu chí {leaf_obj.code}.")
+                return redirect(next_leaf_url(participation, area, leaf_obj) or request.path)
+        elif not may_save:
+            form.add_error(None, "Không thể thẩm định tiêu chí này lúc này.")
+    else:
+        latest = entries[-1] if entries else None
+        initial = {"status": latest.status if latest else AppraisalEntry.Status.AGREED}
+        if latest:
+            initial.update(
+                appraised_score=latest.appraised_score,
+                appraised_value=latest.appraised_value,
+                # The final round answers the explanation: a fresh comment.
+                comment="" if final_round and latest.round == 1 else latest.comment,
+            )
+        elif score:
+            initial.update(appraised_score=score.self_score, appraised_value=score.self_value)
+        if final_round and initial["status"] == AppraisalEntry.Status.NEEDS_EXPLANATION:
+            initial["status"] = AppraisalEntry.Status.ADJUSTED
+        form = AppraisalForm(initial=initial, rubric=rubric, final_round=final_round)
+
+    files = evidence_files_of(score, explanations)
+    preview = pick_preview(files, request.GET.get("tep"))
+    siblings = [row.criterion for row in area_leaves(participation, area)]
+    return render(
+        request,
+        "appraisal/leaf.html",
+        {
+            "year": year_obj,
+            "participation": participation,
+            "area": area,
+            "leaf": leaf_obj,
+            "rubric": rubric_of(leaf_obj),
+            "score": score,
+            "history": history_of(entries, explanations),
+            "state": leaf_state(entries, explanations),
+            "form": form,
+            "may_save": may_save,
+            "closed_reason": closed_reason,
+            "final_round": final_round,
+            "files": files,
+            "preview": preview,
+            "previous_url": sibling_url(participation, siblings, leaf_obj, -1),
+            "next_url": sibling_url(participation, siblings, leaf_obj, 1),
+        },
+    )
+
+
+@role_required(*APPRAISAL_ROLES)
+@require_POST
+def leaf_not_applicable(request, year: int, unit: str, criterion: str):
+    """The appraiser's decision on a unit's not-applicable request."""
+    _year, participation, _area, leaf_obj, _score = leaf_or_404(request, year, unit, criterion)
+    try:
+        not_applicable_decide(
+            participation=participation,
+            criterion=leaf_obj,
+            approve=request.POST.get("decision") == "approve",
+            comment=request.POST.get("comment", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã ghi quyết định về đề nghị không áp dụng {leaf_obj.code}.")
+    return redirect(leaf_url(participation, leaf_obj))
+
+
+def read_only_reason(year, participation, score, round_, user, now) -> str | None:
+    """Why the leaf screen is read-only, or None when the appraiser may save."""
+    if year.is_published:
+        return frozen_message(year.year)
+    if participation.unit_id in own_unit_ids(user):
+        return "Không được thẩm định đơn vị của mình."
+    if score is not None and score.not_applicable:
+        return "Tiêu chí không áp dụng với đơn vị này."
+    if round_ is None:
+        return (
+            f"Ngoài thời gian thẩm định ({local_time(year.appraisal_opens)} – "
+            f"{local_time(year.appraisal_closes)}): chỉ xem."
+        )
+    if score is not None and awaiting_explanation(year, score, now):
+        return (
+            "Đơn vị đang trong thời gian giải trình tiêu chí này: chấm điểm cuối cùng sau khi "
+            "đơn vị giải trình hoặc hết thời gian giải trình."
+        )
+    return None
+
+
+def leaf_url(participation, criterion) -> str:
+    return reverse(
+        "appraisal:leaf",
+        args=[participation.year.year, participation.unit.code, criterion.code],
+    )
+
+
+def sibling_url(participation, siblings: list, current, step: int) -> str | None:
+    position = next(i for i, c in enumerate(siblings) if c.pk == current.pk) + step
+    if 0 <= position < len(siblings):
+        return leaf_url(participation, siblings[position])
+    return None
+
+
+def next_leaf_url(participation, area, current) -> str | None:
+    """After saving, go to the next leaf of the area not yet appraised."""
+    rows = area_leaves(participation, area)
+    position = next(i for i, r in enumerate(rows) if r.criterion.pk == current.pk)
+    for row in rows[position + 1 :] + rows[:position]:
+        if not row.state.is_done and not (row.score and row.score.not_applicable):
+            return leaf_url(participation, row.criterion)
+    return None
+
+
+def history_of(entries, explanations) -> list[tuple[str, object]]:
+    """Entries and explanations in one time line: what both sides see."""
+    items = [("entry", e) for e in entries] + [("explanation", x) for x in explanations]
+    return sorted(items, key=lambda item: (item[1].at, item[0] == "explanation"))
+
+
+def evidence_files_of(score, explanations) -> list[EvidenceFile]:
+    files = list(score.evidence.order_by("uploaded_at", "pk")) if score else []
+    for explanation in explanations:
+        files.extend(f for f in explanation.files.all() if f not in files)
+    return files
+
+
+def pick_preview(files: list[EvidenceFile], wanted: str | None) -> EvidenceFile | None:
+    if wanted and wanted.isdigit():
+        for file in files:
+            if file.pk == int(wanted) and file.kind in PREVIEWABLE:
+                return file
+    return next((f for f in files if f.kind in PREVIEWABLE), None)
+
+
+# ----------------------------------------------------------------------- evidence files
+
+
+def file_visible_to(user, evidence_file: EvidenceFile) -> bool:
+    """The unit's own people; the secretariat lead; an appraiser for files on leaves of
+    their assigned areas, never of their own unit."""
+    participation = evidence_file.participation
+    if participation.unit_id in units_of(user, *UNIT_ROLES):
+        return True
+    if not has_role(user, *APPRAISAL_ROLES) or participation.unit_id in own_unit_ids(user):
+        return False
+    if is_lead(user):
+        return True
+    leaves = Criterion.objects.filter(
+        Q(scores__evidence=evidence_file) | Q(scores__explanations__files=evidence_file),
+        scores__participation=participation,
+    ).distinct()
+    return any(may_appraise(user, participation, leaf.area_code) for leaf in leaves)
+
+
+@inline_document
+@xframe_options_sameorigin
+def evidence_file(request, pk: int):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    file = get_object_or_404(EvidenceFile.objects.select_related("participation"), pk=pk)
+    if not file_visible_to(request.user, file):
+        raise Http404
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        content_type=CONTENT_TYPES.get(file.kind, "application/octet-stream"),
+        as_attachment=file.kind not in PREVIEWABLE,
+        filename=file.original_name,
+    )
+
+
+# -------------------------------------------------------------------------- assignments
+
+
+@role_required(*ASSIGN_ROLES)
+def assignments(request, year: int):
+    year_obj = year_or_404(year)
+    if request.method == "POST":
+        assignment_change(request, year_obj)
+        return redirect("appraisal:assignments", year=year_obj.year)
+    blocks = Block.objects.filter(participation__year=year_obj).distinct().order_by("code")
+    current = {}
+    for assignment in Assignment.objects.filter(year=year_obj).select_related("appraiser"):
+        current.setdefault((assignment.block_id, assignment.area_code), []).append(assignment)
+    sections = [
+        (
+            block,
+            [
+                (area, current.get((block.pk, area.code), []))
+                for area in appraisable_areas(year_obj, block)
+            ],
+        )
+        for block in blocks
+    ]
+    return render(
+        request,
+        "appraisal/assignments.html",
+        {
+            "year": year_obj,
+            "sections": sections,
+            "form": AssignmentForm(auto_id=False),
+            "editable": not year_obj.is_published,
+        },
+    )
+
+
+def assignment_change(request, year_obj) -> None:
+    """Add, reassign or remove, as the posted `action` says; errors become messages."""
+    action = request.POST.get("action")
+    try:
+        if action in ("reassign", "delete"):
+            assignment = get_object_or_404(
+                Assignment, pk=request.POST.get("assignment"), year=year_obj
+            )
+            if action == "delete":
+                assignment_delete(assignment=assignment, by=request.user)
+                messages.success(request, "Đã bỏ phân công.")
+                return
+        form = AssignmentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Chọn thành viên Tổ thư ký.")
+            return
+        if action == "reassign":
+            assignment_reassign(
+                assignment=assignment, appraiser=form.cleaned_data["appraiser"], by=request.user
+            )
+            messages.success(request, "Đã giao lại lĩnh vực.")
+        else:
+            block = get_object_or_404(Block, code=form.cleaned_data["block"])
+            assignment_create(
+                year=year_obj,
+                block=block,
+                area_code=form.cleaned_data["area_code"],
+                appraiser=form.cleaned_data["appraiser"],
+                by=request.user,
+            )
+            messages.success(request, "Đã phân công.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)

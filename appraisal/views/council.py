@@ -1,0 +1,152 @@
+"""The council's pages: results per block, recompute with a progress bar, approve and publish."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from appraisal.access import (
+    COMPUTE_ROLES,
+    COUNCIL_ROLES,
+    PUBLISH_ROLES,
+    current_year,
+    has_role,
+    year_or_404,
+)
+from appraisal.jobs import compute_start
+from appraisal.models import Computation, UnitResult
+from appraisal.services.publication import results_are_current, year_publish
+from criteria.models import Criterion, Year
+from kernel.jobs import job_fail_stale
+from kernel.models import Job
+from units.access import role_required
+
+
+def block_results(year: Year) -> list[tuple]:
+    """(block, areas, [(unit result, {area code: area result})]) per block, by rank."""
+    results = (
+        UnitResult.objects.filter(computation__year=year)
+        .select_related("participation__block", "participation__unit")
+        .prefetch_related("areas__criterion")
+        .order_by("participation__block__code", "rank", "participation__unit__code")
+    )
+    grouped: dict = {}
+    for result in results:
+        grouped.setdefault(result.participation.block, []).append(result)
+    sections = []
+    for block, rows in sorted(grouped.items(), key=lambda item: item[0].code):
+        areas = list(
+            Criterion.objects.filter(year=year, block=block, parent=None).order_by("sort_key")
+        )
+        sections.append(
+            (
+                block,
+                areas,
+                [
+                    (
+                        r,
+                        [
+                            next((a for a in r.areas.all() if a.criterion_id == area.pk), None)
+                            for area in areas
+                        ],
+                    )
+                    for r in rows
+                ],
+            )
+        )
+    return sections
+
+
+def running_job(year: Year) -> Job | None:
+    job_fail_stale(kind=Job.Kind.COMPUTE)  # a job whose worker was lost is shown failed
+    job = Job.objects.filter(kind=Job.Kind.COMPUTE, year=year.year).order_by("-created_at").first()
+    return job if job is not None and not job.is_finished else None
+
+
+@role_required(*COUNCIL_ROLES)
+def council_home(request):
+    year = current_year()
+    if year is None:
+        return render(request, "appraisal/council.html", {"year": None})
+    return redirect("appraisal:council_year", year=year.year)
+
+
+@role_required(*COUNCIL_ROLES)
+def council(request, year: int):
+    year_obj = year_or_404(year)
+    computation = Computation.objects.filter(year=year_obj).first()
+    return render(
+        request,
+        "appraisal/council.html",
+        {
+            "year": year_obj,
+            "years": Year.objects.order_by("-year"),
+            "computation": computation,
+            "current": computation is not None and results_are_current(year_obj),
+            "sections": block_results(year_obj),
+            "job": running_job(year_obj),
+            "may_compute": has_role(request.user, *COMPUTE_ROLES) and not year_obj.is_published,
+            "may_publish": has_role(request.user, *PUBLISH_ROLES) and not year_obj.is_published,
+        },
+    )
+
+
+@require_POST
+@role_required(*COMPUTE_ROLES)
+def compute(request, year: int):
+    year_obj = year_or_404(year)
+    try:
+        job = compute_start(year=year_obj, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return render(request, "appraisal/_job.html", {"job": None, "errors": error.messages})
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("appraisal:council_year", year=year_obj.year)
+    if request.htmx:
+        return render(request, "appraisal/_job.html", {"job": job})
+    return redirect("appraisal:council_year", year=year_obj.year)
+
+
+@role_required(*COMPUTE_ROLES)
+def job_progress(request, pk: int):
+    job_fail_stale(kind=Job.Kind.COMPUTE)
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.COMPUTE)
+    return render(request, "appraisal/_job.html", {"job": job})
+
+
+@role_required(*PUBLISH_ROLES)
+def publish(request, year: int):
+    year_obj = year_or_404(year)
+    error_messages: list[str] = []
+    if request.method == "POST":
+        if request.POST.get("confirm") != str(year_obj.year):
+            error_messages = [f"Gõ {year_obj.year} vào ô xác nhận để công bố."]
+        else:
+            try:
+                year_publish(year=year_obj, by=request.user)
+            except ValidationError as error:
+                error_messages = error.messages
+            else:
+                messages.success(request, f"Đã phê duyệt và công bố kết quả năm {year_obj.year}.")
+                return redirect("appraisal:council_year", year=year_obj.year)
+    computation = Computation.objects.filter(year=year_obj).first()
+    return render(
+        request,
+        "appraisal/publish.html",
+        {
+            "year": year_obj,
+            "computation": computation,
+            "current": computation is not None and results_are_current(year_obj),
+            "units": UnitResult.objects.filter(computation__year=year_obj).count(),
+            "open_windows": [
+                label
+                for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình"))
+                if year_obj.window_is_open(window)
+            ],
+            "errors": error_messages,
+        },
+        status=400 if error_messages else 200,
+    )

@@ -1,0 +1,79 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from appraisal.services.assignments import demo_assignments_create
+from appraisal.services.compute import results_compute
+from criteria.models import Year
+from demo.build import YearPlan, build_assessed_year, build_year_in_progress
+from demo.province import BALLOT_PLAN, TARGETS_2021, TARGETS_2022
+from demo.users import DEMO_PASSWORD, demo_users_create
+from exchange.workbook import year_data_delete
+from surveys.questionnaire import survey_plan_save
+
+PLANS = [
+    YearPlan(
+        2021,
+        TARGETS_2021,
+        (date(2021, 12, 25), date(2022, 1, 10)),
+        (date(2022, 1, 11), date(2022, 1, 16)),
+        date(2022, 3, 9),
+    ),
+    YearPlan(
+        2022,
+        TARGETS_2022,
+        (date(2022, 12, 25), date(2023, 1, 10)),
+        (date(2023, 1, 11), date(2023, 1, 16)),
+        date(2023, 3, 1),
+    ),
+]
+YEAR_IN_PROGRESS = 2023
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu tỉnh Hải Dương: năm 2021 và 2022 đã công bố, năm 2023 đang tự "
+        "đánh giá, và tài khoản mẫu cho mọi vai trò. Chạy lại nhiều lần cho cùng kết quả."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="xóa và nạp lại các năm mẫu")
+        parser.add_argument(
+            "--logins-only", action="store_true", help="chỉ in danh sách tài khoản mẫu"
+        )
+
+    def handle(self, *args, reset, logins_only, **options):
+        if not logins_only:
+            self.load(reset=reset)
+        logins = demo_users_create()
+        in_progress = Year.objects.filter(year=YEAR_IN_PROGRESS).first()
+        if in_progress is not None:
+            demo_assignments_create(in_progress)
+        self.print_logins(logins)
+
+    def load(self, *, reset: bool) -> None:
+        years = [plan.year for plan in PLANS] + [YEAR_IN_PROGRESS]
+        existing = set(Year.objects.filter(year__in=years).values_list("year", flat=True))
+        if existing == set(years) and not reset:
+            self.stdout.write("Dữ liệu mẫu đã có (dùng --reset để nạp lại).")
+            return
+        for year in Year.objects.filter(year__in=years):
+            year_data_delete(year=year)
+        for plan in PLANS:
+            year = build_assessed_year(plan)
+            survey_plan_save(year=year, plan=BALLOT_PLAN, one_unit_groups={"nguoi_dan"})
+            results_compute(year=year)
+            with transaction.atomic():
+                year.status = Year.Status.PUBLISHED
+                year.published_on = plan.published_on
+                year.save(update_fields=["status", "published_on"])
+            self.stdout.write(f"Năm {plan.year}: đã nạp, tính chỉ số và công bố.")
+        build_year_in_progress(YEAR_IN_PROGRESS, timezone.localdate())
+        self.stdout.write(f"Năm {YEAR_IN_PROGRESS}: đang trong thời gian tự đánh giá.")
+
+    def print_logins(self, rows) -> None:
+        self.stdout.write(f"\nTài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, role, unit in rows:
+            self.stdout.write(f"  {username:<17} {role} – {unit}")

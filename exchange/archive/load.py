@@ -1,0 +1,274 @@
+"""Import: one transaction writes the checked year, re-creates its evidence files and their
+links, recomputes the results and requires them to equal results.json. Files copied into
+MEDIA_ROOT are removed again if anything fails."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+
+from appraisal.models import Explanation, UnitResult
+from appraisal.results import results_document, results_json
+from appraisal.services.compute import results_compute
+from criteria.models import Criterion, Participation, Year
+from evidence.models import EvidenceFile, Score
+
+from ..workbook import YearData, year_data_write
+from .format import MANIFEST, RESULTS, HashingReader, rank_change_base
+from .verify import EvidencePlan, ExplanationRecord, FileRecord, Verified, archive_check
+
+MAX_ERRORS_SHOWN = 50
+MISSING = object()
+
+
+@dataclass
+class ImportSummary:
+    year: Year
+    counts: dict[str, int]
+    members: int
+    files: int
+    bytes: int
+    explanations: int = 0
+    results_units: int | None = None
+    results_note: str = ""
+    unknown_users: list[str] = field(default_factory=list)
+
+
+def archive_import(path: str | Path, *, replace: bool = False) -> ImportSummary:
+    """Import a year archive, all or nothing; raises ValidationError listing every error."""
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ValidationError(f"Không tìm thấy tệp {path}.") from None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationError(
+            f"{path.name}: không phải tệp lưu trữ .zip đọc được ({error})."
+        ) from None
+    with archive, tempfile.TemporaryDirectory() as scratch:
+        verified, data, plan = archive_check(archive, scratch=Path(scratch), replace=replace)
+        return _import_write(archive, verified, data, plan, replace=replace)
+
+
+def _import_write(
+    archive: zipfile.ZipFile,
+    verified: Verified,
+    data: YearData,
+    plan: EvidencePlan,
+    *,
+    replace: bool,
+) -> ImportSummary:
+    manifest, records, explanations = verified.manifest, plan.files, plan.explanations
+    written: list[str] = []
+    replaced_names: list[str] = []
+    storage_field = EvidenceFile._meta.get_field("file")
+    usernames = {r.uploaded_by for r in records} | {e.by for e in explanations}
+    usernames.discard(None)
+    try:
+        with transaction.atomic():
+            if replace:
+                replaced_names = list(
+                    EvidenceFile.objects.filter(participation__year__year=data.year).values_list(
+                        "file", flat=True
+                    )
+                )
+            year, counts = year_data_write(data=data, replace=replace)
+            if year.status != manifest["year_status"]:
+                # The workbook knows only draft and published; the archive keeps the rest.
+                year.status = manifest["year_status"]
+                year.save(update_fields=["status"])
+            users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+            participations = {
+                p.unit.code: p
+                for p in Participation.objects.filter(year=year).select_related("unit", "year")
+            }
+            created: dict[int, EvidenceFile] = {}
+            for record in records:
+                evidence_file = EvidenceFile(
+                    participation=participations[record.unit],
+                    original_name=record.original_name,
+                    kind=record.kind,
+                    size=record.size,
+                    sha256=record.sha256,
+                    uploaded_by=users.get(record.uploaded_by),
+                    replaces=created.get(record.replaces),
+                )
+                # A new random name under evidence/<year>/<unit>/, as uploads get; noted
+                # before writing, so that a copy failing half-way is removed too.
+                name = storage_field.generate_filename(evidence_file, record.member)
+                written.append(name)
+                with archive.open(record.member) as member:
+                    reader = HashingReader(member)
+                    evidence_file.file.name = written[-1] = storage_field.storage.save(
+                        name, File(reader), max_length=storage_field.max_length
+                    )
+                if reader.digest.hexdigest() != record.sha256 or reader.size != record.size:
+                    raise ValidationError(
+                        f"Thành phần '{record.member}' thay đổi trong khi nhập: SHA-256 "
+                        f"{reader.digest.hexdigest()}, {MANIFEST} ghi {record.sha256}."
+                    )
+                evidence_file.save()
+                created[record.id] = evidence_file
+            kept_times = []
+            for record in records:
+                if record.uploaded_at is not None:
+                    created[record.id].uploaded_at = record.uploaded_at
+                    kept_times.append(created[record.id])
+            EvidenceFile.objects.bulk_update(kept_times, ["uploaded_at"], batch_size=1000)
+            scores = _scores_for(year, participations, records, explanations)
+            Through = Score.evidence.through
+            Through.objects.bulk_create(
+                (
+                    Through(score_id=scores[r.unit, code], evidencefile_id=created[r.id].pk)
+                    for r in records
+                    for code in r.criteria
+                ),
+                batch_size=1000,
+            )
+            for item in explanations:
+                explanation = Explanation.objects.create(
+                    score_id=scores[item.unit, item.criterion],
+                    note=item.note,
+                    by=users.get(item.by),
+                    at=item.at,
+                )
+                explanation.files.set([created[i] for i in item.files])
+            summary = ImportSummary(
+                year=year,
+                counts=counts,
+                members=len(verified.members) + 1,
+                files=len(records),
+                bytes=verified.manifest_size
+                + sum(size for _sha, size in verified.members.values()),
+                explanations=len(explanations),
+                unknown_users=sorted(usernames - set(users)),
+            )
+            _results_import(year, verified, summary)
+            if replaced_names:
+                transaction.on_commit(lambda: _delete_unreferenced(replaced_names))
+    except BaseException:
+        for name in written:
+            storage_field.storage.delete(name)
+        raise
+    return summary
+
+
+def _scores_for(
+    year: Year,
+    participations: dict[str, Participation],
+    records: list[FileRecord],
+    explanations: list[ExplanationRecord],
+) -> dict[tuple[str, str], int]:
+    """(unit, criterion) → score id for every link, creating the empty scores a link needs."""
+    wanted = {(r.unit, code) for r in records for code in r.criteria}
+    wanted |= {(e.unit, e.criterion) for e in explanations}
+    scores = {
+        (unit, code): pk
+        for unit, code, pk in Score.objects.filter(participation__year=year).values_list(
+            "participation__unit__code", "criterion__code", "pk"
+        )
+    }
+    missing = wanted - set(scores)
+    if missing:
+        leaves = {
+            (c.block_id, c.code): c
+            for c in Criterion.objects.filter(year=year, code__in={c for _u, c in missing})
+        }
+        for unit, code in sorted(missing):
+            participation = participations[unit]
+            score = Score.objects.create(
+                participation=participation, criterion=leaves[participation.block_id, code]
+            )
+            scores[unit, code] = score.pk
+    return scores
+
+
+def _results_import(year: Year, verified: Verified, summary: ImportSummary) -> None:
+    """Recompute the year and require the archived results document, value for value."""
+    archived, manifest = verified.results, verified.manifest
+    if archived is None:
+        summary.results_note = "kho lưu trữ không có kết quả (năm chưa tính chỉ số)"
+        return
+    if manifest.get("results_current") is False:
+        summary.results_note = (
+            f"kết quả trong kho lưu trữ được tính trước lần sửa điểm cuối cùng nên không nhập; "
+            f"chạy compute_results --year {year.year}"
+        )
+        return
+    results_compute(year=year)
+    base, archived_base = rank_change_base(year), manifest.get("rank_change_base")
+    if base != archived_base:
+        # Rank changes compare with a year this installation does not have (or has another
+        # of): the published ones are kept, everything else must be reproduced.
+        for block in archived["blocks"]:
+            for unit in block["units"]:
+                UnitResult.objects.filter(
+                    computation__year=year, participation__unit__code=unit["code"]
+                ).update(rank_change=unit.get("rank_change"))
+        against = f"so với năm {archived_base}" if archived_base else "không có năm trước"
+        summary.results_note = (
+            f"thay đổi thứ hạng giữ theo kho lưu trữ ({against}; "
+            f"năm gần nhất đã tính ở đây: {base or 'không có'})"
+        )
+    # Compared as results.json would hold it, read back.
+    recomputed = json.loads(results_json(results_document(year)))
+    differences = results_differences(archived, recomputed)
+    if differences:
+        shown = differences[:MAX_ERRORS_SHOWN]
+        if len(differences) > len(shown):
+            shown.append(f"… và {len(differences) - len(shown)} khác biệt khác.")
+        raise ValidationError(
+            [f"{RESULTS}: kết quả tính lại khác kết quả trong kho lưu trữ:", *shown]
+        )
+    summary.results_units = sum(len(block["units"]) for block in recomputed["blocks"])
+
+
+def results_differences(archived: dict, recomputed: dict) -> list[str]:
+    """Every value that differs, as `blocks[A].units[A1].index: archived X, recomputed Y`."""
+    if archived == recomputed:
+        return []
+    left, right = dict(_flatten(archived)), dict(_flatten(recomputed))
+    lines = [
+        f"{path}: trong kho lưu trữ {_shown(left.get(path, MISSING))}, "
+        f"tính lại {_shown(right.get(path, MISSING))}"
+        for path in sorted(left.keys() | right.keys())
+        if left.get(path, MISSING) != right.get(path, MISSING)
+    ]
+    return lines or ["thứ tự các đơn vị khác nhau"]
+
+
+def _flatten(value, path: str = "") -> Iterable[tuple[str, object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _flatten(item, f"{path}.{key}" if path else str(key))
+    elif (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and "code" in item for item in value)
+    ):
+        for item in value:
+            yield from _flatten(item, f"{path}[{item['code']}]")
+    else:
+        yield path, value
+
+
+def _shown(value) -> str:
+    return "(không có)" if value is MISSING else json.dumps(value, ensure_ascii=False)
+
+
+def _delete_unreferenced(names: list[str]) -> None:
+    """After a --replace commits: the replaced year's files are no longer anyone's."""
+    storage = EvidenceFile._meta.get_field("file").storage
+    still = set(EvidenceFile.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in names:
+        if name and name not in still:
+            storage.delete(name)
