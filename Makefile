@@ -1,11 +1,10 @@
 # The two commands of INTERFACES.md §1, and a few more. Only python3 and make are assumed.
 PY := .venv/bin/python
-DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1:8000
 
 .PHONY: install run test bench lint format migrations-check demo-logins
 
-install: .venv/.installed
+install: .venv/.installed local.env
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv
@@ -13,21 +12,25 @@ install: .venv/.installed
 	.venv/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Local development defaults (git-ignored); a variable set in the environment wins.
+local.env:
+	printf '%s\n' '# Written by make install for local development; never deployed.' 'DJANGO_DEBUG=1' > $@
+
 run: install
-	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py load_demo
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
 	@echo "parindex: http://$(HOST)/  (quản trị: http://$(HOST)/quan-tri/)"
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver $(HOST)
 
 demo-logins: install
-	@$(DEV_ENV) $(PY) manage.py load_demo --logins-only
+	@$(PY) manage.py load_demo --logins-only
 
 test: install
-	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Every benchmark (about 15 min on 2 cores); writes docs/BENCHMARKS.md. BENCH_ARGS="--only pages".
 bench: install
-	$(DEV_ENV) $(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: install
 	.venv/bin/ruff check .
@@ -38,4 +41,4 @@ format: install
 	.venv/bin/ruff check --fix .
 
 migrations-check: install
-	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run

@@ -9,6 +9,28 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_ENV = BASE_DIR / "local.env"
+
+
+def local_defaults(path: Path) -> dict[str, str]:
+    """`NAME=value` lines of a developer's git-ignored local.env (written by `make install`).
+
+    They are defaults only: a variable set in the environment wins. Production images never
+    contain the file (.dockerignore), so a deployment that sets nothing runs with DEBUG off
+    and refuses to start without a secret key.
+    """
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#"):
+            values[name.strip()] = value.strip()
+    return values
+
+
+for _name, _value in local_defaults(LOCAL_ENV).items():
+    os.environ.setdefault(_name, _value)
 
 
 def env_str(name: str, default: str = "") -> str:

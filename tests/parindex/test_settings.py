@@ -113,3 +113,36 @@ def test_production_hashes_passwords_with_argon2_and_throttles_logins():
     )
     assert values["AXES_ENABLED"] == "True"
     assert values["AXES_FAILURE_LIMIT"] == "5"
+
+
+def test_local_env_gives_defaults_and_the_environment_wins(tmp_path, monkeypatch):
+    from parindex.settings import local_defaults
+
+    path = tmp_path / "local.env"
+    path.write_text("# a comment\nDJANGO_DEBUG=1\n\nPARINDEX_PROVINCE = Hải Phòng\nbroken line\n")
+
+    assert local_defaults(path) == {"DJANGO_DEBUG": "1", "PARINDEX_PROVINCE": "Hải Phòng"}
+    assert local_defaults(tmp_path / "missing.env") == {}
+
+
+def test_a_fresh_clone_runs_the_readme_commands_with_no_variable_set():
+    """`make install` writes local.env; then `manage.py …` works as the README says."""
+    subprocess.run(["make", "local.env"], cwd=REPO, check=True, capture_output=True)
+
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True"
+    assert "local.env" in (REPO / ".gitignore").read_text().split()
+
+
+def test_production_images_never_carry_the_local_defaults():
+    assert "local.env" in (REPO / ".dockerignore").read_text().split()
+    assert "DJANGO_DEBUG=0" in (REPO / "Dockerfile").read_text()
+
+
+def test_an_explicit_production_setting_overrides_local_env():
+    result = manage("check", DJANGO_DEBUG="0")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY phải được đặt khi DJANGO_DEBUG=0." in result.stderr
