@@ -8,11 +8,14 @@ screen, whatever their assignment.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from appraisal.models import Assignment
 from criteria.models import Criterion, Participation, Year
+from evidence.access import unit_or_oversight_may_read
+from evidence.models import EvidenceFile
 from units.access import roles_of, units_of
 from units.models import Membership
 
@@ -106,3 +109,34 @@ def participation_for_unit_member(user, year: Year, unit_code: str) -> Participa
     if participation.unit_id not in units_of(user, *UNIT_ROLES):
         raise Http404
     return participation
+
+
+def appraiser_may_read(user, evidence_file: EvidenceFile) -> bool:
+    """The appraisers' half of who reads a file: an appraiser for files on leaves of their
+    assigned areas, the lead for any unit; neither for a unit they belong to."""
+    participation = evidence_file.participation
+    if not has_role(user, *APPRAISAL_ROLES) or participation.unit_id in own_unit_ids(user):
+        return False
+    if is_lead(user):
+        return True
+    leaves = Criterion.objects.filter(
+        Q(scores__evidence=evidence_file) | Q(scores__explanations__files=evidence_file),
+        scores__participation=participation,
+    ).distinct()
+    return any(may_appraise(user, participation, leaf.area_code) for leaf in leaves)
+
+
+def evidence_file_for_user(user, pk: int) -> EvidenceFile:
+    """The one rule for reading an evidence file, whichever URL asks: the unit's own people;
+    Sở Nội vụ, the council and the secretariat lead; an appraiser for their assigned areas,
+    never their own unit. Anyone else, or a file that does not exist, gets 404."""
+    evidence_file = (
+        EvidenceFile.objects.select_related("participation__year", "participation__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence_file is None or not (
+        unit_or_oversight_may_read(user, evidence_file) or appraiser_may_read(user, evidence_file)
+    ):
+        raise Http404
+    return evidence_file

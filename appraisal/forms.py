@@ -4,11 +4,12 @@ from django.contrib.auth import get_user_model
 from appraisal.models import AppraisalEntry
 from appraisal.services.assignments import appraisers
 from appraisal.templatetags.appraisal_format import vi_name
+from kernel.forms import MultipleFileField
 
 
 class AppraisalForm(forms.Form):
     """Input parsing only; the rules (comment when differing, rubric, rounds) are in
-    services_appraisal.appraisal_save."""
+    appraisal.services.appraisals.appraisal_save."""
 
     status = forms.ChoiceField(
         label="Kết quả thẩm định",
@@ -48,22 +49,6 @@ class AppraisalForm(forms.Form):
             self.fields["status"].choices = [
                 c for c in AppraisalEntry.Status.choices if c[0] != "needs_explanation"
             ]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ExplanationForm(forms.Form):

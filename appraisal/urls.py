@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal.views import appraisals, council, explanations
+from appraisal.views import appraisals, council, explanations, files
 
 app_name = "appraisal"
 
@@ -23,7 +23,7 @@ urlpatterns = [
         appraisals.leaf_not_applicable,
         name="leaf_not_applicable",
     ),
-    path("tep/<int:pk>/", appraisals.evidence_file, name="evidence_file"),
+    path("tep/<int:pk>/", files.evidence_file, name="evidence_file"),
     path("giai-trinh/", explanations.explanations_home, name="explanations_home"),
     path("giai-trinh/<int:year>/", explanations.explanations, name="explanations"),
     path(

@@ -66,19 +66,10 @@ OVERSIGHT_ROLES = {
 }
 
 
-def evidence_file_for_user(request, file_id: int) -> EvidenceFile:
-    """A file the user may download: their own unit's, or any for Sở Nội vụ, the council and
-    the secretariat lead. Appraisers open files through the appraisal screens, which allow
-    only their assigned areas and never their own unit (appraisal:evidence_file)."""
-    evidence_file = (
-        EvidenceFile.objects.select_related("participation__year", "participation__unit")
-        .filter(pk=file_id)
-        .first()
-    )
-    if evidence_file is None:
-        raise Http404
-    if roles_of(request.user) & OVERSIGHT_ROLES:
-        return evidence_file
-    if evidence_file.participation.unit_id in units_of(request.user, *UNIT_ROLES):
-        return evidence_file
-    raise Http404
+def unit_or_oversight_may_read(user, evidence_file: EvidenceFile) -> bool:
+    """Evidence's half of who reads a file: the unit's own people, and Sở Nội vụ, the council
+    and the secretariat lead for any unit. The appraisers' half (assigned areas, never their
+    own unit) is appraisal's, which combines both (appraisal.access.evidence_file_for_user)."""
+    if roles_of(user) & OVERSIGHT_ROLES:
+        return True
+    return evidence_file.participation.unit_id in units_of(user, *UNIT_ROLES)

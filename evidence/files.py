@@ -9,6 +9,15 @@ import zipfile
 from django.core.exceptions import ValidationError
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# What a browser shows inline; office documents are downloaded.
+PREVIEWABLE_KINDS = frozenset({"pdf", "png", "jpg"})
 # An office file is a zip: refuse archives that would inflate past this (zip bombs).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from kernel.forms import MultipleFileField
+
 from .selectors import person_name
 
 MAX_FILES_PER_UPLOAD = 10
@@ -16,27 +18,8 @@ class LeafForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        files = [f for f in files if f]
-        if not files:
-            raise forms.ValidationError("Chọn ít nhất một tệp.")
-        if len(files) > MAX_FILES_PER_UPLOAD:
-            raise forms.ValidationError(f"Mỗi lần tải lên tối đa {MAX_FILES_PER_UPLOAD} tệp.")
-        return files
-
-
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="Tài liệu kiểm chứng")
+    files = MultipleFileField(label="Tài liệu kiểm chứng", max_files=MAX_FILES_PER_UPLOAD)
 
 
 class ReplaceForm(forms.Form):

@@ -1,3 +1,6 @@
+"""The unit's self-assessment pages. `evidence:download` (`tep/<pk>/`) is added to this
+namespace by parindex/urls.py: its view is appraisal's, which evidence may not import."""
+
 from django.urls import path
 
 from . import views
@@ -14,7 +17,6 @@ urlpatterns = [
     path("tieu-chi/<int:criterion_id>/tep/<int:file_id>/thay-the/", views.replace, name="replace"),
     path("tieu-chi/<int:criterion_id>/khong-ap-dung/", views.not_applicable, name="not_applicable"),
     path("tieu-chi/<int:criterion_id>/giao/", views.delegate, name="delegate"),
-    path("tep/<int:file_id>/", views.download, name="download"),
     path("gui/", views.submit, name="submit"),
     path("rut-lai/", views.withdraw, name="withdraw"),
 ]

@@ -1,21 +1,22 @@
-"""Self-assessment pages: the unit's tree, a leaf, files, submission."""
+"""Self-assessment pages: the unit's tree, a leaf, files, submission.
+
+Files are downloaded through appraisal.views.files, whose one access rule also knows the
+appraisers' assignments (wired as `evidence:download` in parindex/urls.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
-from kernel.previews import inline_document
 from units.models import Membership
 
 from . import services
 from .access import (
-    evidence_file_for_user,
     leaf_scope,
     participation_for_user,
     unit_roles,
@@ -34,14 +35,6 @@ from .models import EvidenceFile
 from .selectors import leaf_rows, person_name, submission_summary
 
 R = Membership.Role
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-INLINE_KINDS = {"pdf", "png", "jpg"}
 
 
 def _leaf_for_user(request, criterion_id: int):
@@ -334,26 +327,6 @@ def delegate(request, criterion_id: int):
             else f"Đã thu hồi việc giao tiêu chí {criterion.code}.",
         )
     return redirect(_back(request, criterion))
-
-
-@inline_document
-@login_required
-def download(request, file_id: int):
-    """Evidence files go out only through here: own unit, or the province's staff."""
-    evidence_file = evidence_file_for_user(request, file_id)
-    try:
-        handle = evidence_file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=evidence_file.kind not in INLINE_KINDS,
-        filename=evidence_file.original_name,
-        content_type=CONTENT_TYPES[evidence_file.kind],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @login_required

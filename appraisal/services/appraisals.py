@@ -1,7 +1,7 @@
 """Appraisal (thẩm định): an appraiser records the appraised score of one leaf for one unit.
 
 Every save adds an AppraisalEntry (round 1, or round 2 after the explanation round) and
-copies the result onto evidence.Score, which the engine reads.
+copies the result onto evidence.Score, which the engine reads, through evidence's services.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from criteria.models import Criterion, Participation, Year
 from criteria.phase import year_refuse_if_frozen
 from criteria.rules import rubric_points
 from evidence.models import Score
+from evidence.services import score_appraised_set, score_locked, score_not_applicable_set
 from kernel.audit import audit_record
 
 S = AppraisalEntry.Status
@@ -43,9 +44,6 @@ def refuse_if_window_closed(year: Year, window: str, label: str, at: datetime) -
 
 def rubric_of(criterion: Criterion) -> tuple[tuple[Decimal, Decimal], ...]:
     return tuple((Decimal(t), Decimal(p)) for t, p in criterion.rubric)
-
-
-# ------------------------------------------------------------------------- leaf states
 
 
 @dataclass(frozen=True)
@@ -106,15 +104,142 @@ def awaiting_explanation(year: Year, score: Score, at: datetime) -> bool:
     )
 
 
-# --------------------------------------------------------------------------- the service
-
-
 def _points(value: Decimal | None, field: str) -> Decimal | None:
     if value is None:
         return None
     if value != value.quantize(THOUSANDTH):
         raise ValidationError(f"{field} có tối đa 3 chữ số thập phân.")
     return value
+
+
+def _assignment_check(*, participation: Participation, criterion: Criterion, by) -> None:
+    """Nobody appraises their own unit (DOMAIN §3); others only their assigned areas."""
+    if participation.unit_id in own_unit_ids(by):
+        raise ValidationError("Không được thẩm định đơn vị của mình.")
+    if not may_appraise(by, participation, criterion.area_code):
+        raise ValidationError(
+            f"Bạn không được phân công thẩm định lĩnh vực {criterion.area_code} "
+            f"của khối {participation.block.code}."
+        )
+
+
+def _round_open(*, year: Year, score: Score, status: str, at: datetime) -> int:
+    """The round this appraisal of the leaf belongs to, or why it cannot be given now."""
+    if score.not_applicable:
+        raise ValidationError("Tiêu chí này không áp dụng với đơn vị: không thẩm định.")
+    round_ = appraisal_round(year=year, score=score, at=at)
+    if round_ is None:
+        refuse_if_window_closed(year, "appraisal", "thẩm định", at)
+    if awaiting_explanation(year, score, at):
+        raise ValidationError(
+            "Đơn vị đang trong thời gian giải trình tiêu chí này: chấm điểm cuối cùng sau "
+            "khi đơn vị giải trình hoặc hết thời gian giải trình."
+        )
+    if round_ == AppraisalEntry.Round.FINAL and status == S.NEEDS_EXPLANATION:
+        raise ValidationError(
+            "Vòng giải trình đã qua: chỉ còn chấm điểm cuối cùng (thống nhất hoặc điều chỉnh)."
+        )
+    if (
+        status == S.NEEDS_EXPLANATION
+        and year.explanation_closes is not None
+        and at >= year.explanation_closes
+    ):
+        raise ValidationError("Thời gian giải trình đã kết thúc.")
+    return round_
+
+
+def _appraised_figures(
+    *,
+    criterion: Criterion,
+    score: Score,
+    status: str,
+    appraised_score: Decimal | None,
+    appraised_value: Decimal | None,
+) -> tuple[Decimal, Decimal | None]:
+    """The appraised (score, value): on a measured leaf the score follows from the value."""
+    if status in (S.AGREED, S.NEEDS_EXPLANATION):
+        # Pending the explanation the unit's own figure stands unless the appraiser says.
+        if appraised_value is None:
+            appraised_value = score.self_value
+        if appraised_score is None:
+            appraised_score = score.self_score
+    rubric = rubric_of(criterion)
+    if rubric:
+        appraised_value = _points(appraised_value, "Giá trị thẩm định")
+        if appraised_value is None:
+            raise ValidationError("Nhập giá trị thẩm định: điểm tính theo thang chấm.")
+        return rubric_points(rubric, appraised_value), appraised_value
+    appraised_score = _points(appraised_score, "Điểm thẩm định")
+    if appraised_score is None:
+        raise ValidationError("Nhập điểm thẩm định.")
+    if not Decimal(0) <= appraised_score <= criterion.max_points:
+        raise ValidationError(f"Điểm thẩm định phải từ 0 đến {criterion.max_points.normalize():f}.")
+    return appraised_score, None
+
+
+def _status_check(
+    *,
+    criterion: Criterion,
+    score: Score,
+    status: str,
+    figures: tuple[Decimal, Decimal | None],
+    comment: str,
+) -> None:
+    """The status says whether the figures differ from the unit's, and a difference or a
+    request for explanation is explained."""
+    appraised_score, appraised_value = figures
+    differs = appraised_score != score.self_score or (
+        bool(criterion.rubric) and appraised_value != score.self_value
+    )
+    if status == S.AGREED and differs:
+        raise ValidationError(
+            "Điểm thẩm định khác điểm tự chấm: chọn “Điều chỉnh” hoặc “Đề nghị giải trình”."
+        )
+    if status == S.ADJUSTED and not differs:
+        raise ValidationError("Điểm thẩm định bằng điểm tự chấm: chọn “Thống nhất”.")
+    if differs and not comment:
+        raise ValidationError("Nhập ý kiến thẩm định khi điểm khác điểm tự chấm.")
+    if status == S.NEEDS_EXPLANATION and not comment:
+        raise ValidationError("Nêu rõ nội dung đơn vị cần giải trình.")
+
+
+def _appraisal_record(
+    *,
+    score: Score,
+    round_: int,
+    status: str,
+    figures: tuple[Decimal, Decimal | None],
+    comment: str,
+    by,
+    at: datetime,
+) -> AppraisalEntry:
+    """Add the entry, copy it onto the unit's row (through evidence) and audit both."""
+    appraised_score, appraised_value = figures
+    previous = score.appraisal_entries.order_by("at", "id").last()
+    entry = AppraisalEntry.objects.create(
+        score=score,
+        round=round_,
+        appraiser=by,
+        appraised_score=appraised_score,
+        appraised_value=appraised_value,
+        status=status,
+        comment=comment,
+        at=at,
+    )
+    changes = score_appraised_set(
+        score=score, appraised_score=appraised_score, appraised_value=appraised_value, note=comment
+    )
+    participation = score.participation
+    audit_record(
+        actor=by,
+        action="appraisal_save",
+        obj=score,
+        year=participation.year.year,
+        unit_code=participation.unit.code,
+        changes={**changes, "status": (previous.status if previous else None, status)},
+        note=f"{score.criterion.code}, vòng {round_}",
+    )
+    return entry
 
 
 def appraisal_save(
@@ -147,108 +272,34 @@ def appraisal_save(
         or criterion.method != Criterion.Method.EVIDENCE
     ):
         raise ValidationError("Chỉ thẩm định tiêu chí thành phần chấm qua tài liệu kiểm chứng.")
-    if participation.unit_id in own_unit_ids(by):
-        raise ValidationError("Không được thẩm định đơn vị của mình.")
-    if not may_appraise(by, participation, criterion.area_code):
-        raise ValidationError(
-            f"Bạn không được phân công thẩm định lĩnh vực {criterion.area_code} "
-            f"của khối {participation.block.code}."
-        )
+    _assignment_check(participation=participation, criterion=criterion, by=by)
     if status not in S.values:
         raise ValidationError("Chọn kết quả thẩm định.")
 
     with transaction.atomic():
-        score, _ = Score.objects.select_for_update().get_or_create(
-            participation=participation, criterion=criterion
-        )
+        score = score_locked(participation=participation, criterion=criterion)
         score.participation = participation
-        if score.not_applicable:
-            raise ValidationError("Tiêu chí này không áp dụng với đơn vị: không thẩm định.")
-        round_ = appraisal_round(year=year, score=score, at=at)
-        if round_ is None:
-            refuse_if_window_closed(year, "appraisal", "thẩm định", at)
-        if awaiting_explanation(year, score, at):
-            raise ValidationError(
-                "Đơn vị đang trong thời gian giải trình tiêu chí này: chấm điểm cuối cùng sau "
-                "khi đơn vị giải trình hoặc hết thời gian giải trình."
-            )
-        if round_ == AppraisalEntry.Round.FINAL and status == S.NEEDS_EXPLANATION:
-            raise ValidationError(
-                "Vòng giải trình đã qua: chỉ còn chấm điểm cuối cùng (thống nhất hoặc điều chỉnh)."
-            )
-        if (
-            status == S.NEEDS_EXPLANATION
-            and year.explanation_closes is not None
-            and at >= year.explanation_closes
-        ):
-            raise ValidationError("Thời gian giải trình đã kết thúc.")
-
-        rubric = rubric_of(criterion)
-        if status in (S.AGREED, S.NEEDS_EXPLANATION):
-            # Pending the explanation the unit's own figure stands unless the appraiser says.
-            if appraised_value is None:
-                appraised_value = score.self_value
-            if appraised_score is None:
-                appraised_score = score.self_score
-        if rubric:
-            appraised_value = _points(appraised_value, "Giá trị thẩm định")
-            if appraised_value is None:
-                raise ValidationError("Nhập giá trị thẩm định: điểm tính theo thang chấm.")
-            appraised_score = rubric_points(rubric, appraised_value)
-        else:
-            appraised_value = None
-            appraised_score = _points(appraised_score, "Điểm thẩm định")
-            if appraised_score is None:
-                raise ValidationError("Nhập điểm thẩm định.")
-            if not Decimal(0) <= appraised_score <= criterion.max_points:
-                raise ValidationError(
-                    f"Điểm thẩm định phải từ 0 đến {criterion.max_points.normalize():f}."
-                )
-        differs = appraised_score != score.self_score or (
-            bool(rubric) and appraised_value != score.self_value
-        )
-        if status == S.AGREED and differs:
-            raise ValidationError(
-                "Điểm thẩm định khác điểm tự chấm: chọn “Điều chỉnh” hoặc “Đề nghị giải trình”."
-            )
-        if status == S.ADJUSTED and not differs:
-            raise ValidationError("Điểm thẩm định bằng điểm tự chấm: chọn “Thống nhất”.")
-        if differs and not comment:
-            raise ValidationError("Nhập ý kiến thẩm định khi điểm khác điểm tự chấm.")
-        if status == S.NEEDS_EXPLANATION and not comment:
-            raise ValidationError("Nêu rõ nội dung đơn vị cần giải trình.")
-
-        previous = score.appraisal_entries.order_by("at", "id").last()
-        entry = AppraisalEntry.objects.create(
+        score.criterion = criterion
+        round_ = _round_open(year=year, score=score, status=status, at=at)
+        figures = _appraised_figures(
+            criterion=criterion,
             score=score,
-            round=round_,
-            appraiser=by,
+            status=status,
             appraised_score=appraised_score,
             appraised_value=appraised_value,
+        )
+        _status_check(
+            criterion=criterion, score=score, status=status, figures=figures, comment=comment
+        )
+        return _appraisal_record(
+            score=score,
+            round_=round_,
             status=status,
+            figures=figures,
             comment=comment,
+            by=by,
             at=at,
         )
-        old = (score.appraised_score, score.appraised_value, score.appraisal_note)
-        score.appraised_score = appraised_score
-        score.appraised_value = appraised_value
-        score.appraisal_note = comment
-        score.save(update_fields=["appraised_score", "appraised_value", "appraisal_note"])
-        audit_record(
-            actor=by,
-            action="appraisal_save",
-            obj=score,
-            year=year.year,
-            unit_code=participation.unit.code,
-            changes={
-                "appraised_score": (old[0], appraised_score),
-                "appraised_value": (old[1], appraised_value),
-                "appraisal_note": (old[2], comment),
-                "status": (previous.status if previous else None, status),
-            },
-            note=f"{criterion.code}, vòng {round_}",
-        )
-    return entry
 
 
 def not_applicable_decide(
@@ -267,13 +318,7 @@ def not_applicable_decide(
     year = participation.year
     comment = (comment or "").strip()
     year_refuse_if_frozen(year)
-    if participation.unit_id in own_unit_ids(by):
-        raise ValidationError("Không được thẩm định đơn vị của mình.")
-    if not may_appraise(by, participation, criterion.area_code):
-        raise ValidationError(
-            f"Bạn không được phân công thẩm định lĩnh vực {criterion.area_code} "
-            f"của khối {participation.block.code}."
-        )
+    _assignment_check(participation=participation, criterion=criterion, by=by)
     refuse_if_window_closed(year, "appraisal", "thẩm định", at)
     if not approve and not comment:
         raise ValidationError("Nhập lý do khi không chấp nhận đề nghị không áp dụng.")
@@ -285,32 +330,14 @@ def not_applicable_decide(
         )
         if score is None or not score.not_applicable_requested:
             raise ValidationError("Đơn vị không đề nghị tiêu chí này không áp dụng.")
-        before = (score.not_applicable, score.appraised_score, score.appraisal_note)
-        score.not_applicable = approve
-        if approve:
-            score.appraised_score = None
-            score.appraised_value = None
-        score.appraisal_note = comment
-        score.save(
-            update_fields=[
-                "not_applicable",
-                "appraised_score",
-                "appraised_value",
-                "appraisal_note",
-                "updated_at",
-            ]
-        )
+        changes = score_not_applicable_set(score=score, not_applicable=approve, note=comment)
         audit_record(
             actor=by,
             action="not_applicable_decide",
             obj=score,
             year=year.year,
             unit_code=participation.unit.code,
-            changes={
-                "not_applicable": (before[0], score.not_applicable),
-                "appraised_score": (before[1], score.appraised_score),
-                "appraisal_note": (before[2], score.appraisal_note),
-            },
+            changes=changes,
             note=f"{criterion.code}: {'chấp nhận' if approve else 'không chấp nhận'}",
         )
     return score

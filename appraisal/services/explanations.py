@@ -1,6 +1,7 @@
 """The explanation round (giải trình, DOMAIN §3 [design]): a unit answers an adjusted or
 disputed leaf with a note and extra evidence, inside the explanation window; the appraiser
-then gives the final score (round 2, services_appraisal)."""
+then gives the final score (round 2, services/appraisals.py). Explanation files are
+stored by evidence's own `evidence_store`, as every other evidence file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from appraisal.access import UNIT_ROLES
 from appraisal.models import AppraisalEntry, Explanation
 from criteria.phase import year_refuse_if_frozen
 from evidence.files import evidence_check
-from evidence.models import EvidenceFile, Score
+from evidence.models import Score
+from evidence.services import evidence_store
 from kernel.audit import audit_record
 from units.access import units_of
 
@@ -55,20 +57,14 @@ def explanation_submit(
     files = list(files)
     if len(files) > MAX_FILES:
         raise ValidationError(f"Mỗi lần giải trình gửi tối đa {MAX_FILES} tệp.")
-    checked = [(upload, *evidence_check(upload)) for upload in files]
+    checked = [(upload, evidence_check(upload)) for upload in files]
 
     with transaction.atomic():
         explanation = Explanation.objects.create(score=score, note=note, by=by, at=at)
-        for upload, kind, sha256, size in checked:
+        for upload, result in checked:
             explanation.files.add(
-                EvidenceFile.objects.create(
-                    participation=participation,
-                    file=upload,
-                    original_name=upload.name[:255],
-                    kind=kind,
-                    size=size,
-                    sha256=sha256,
-                    uploaded_by=by,
+                evidence_store(
+                    participation=participation, uploaded_file=upload, checked=result, by=by
                 )
             )
         audit_record(

@@ -1,30 +1,25 @@
-"""The appraiser's pages: queue, one unit's area, the leaf screen, assignments, evidence files."""
+"""The appraiser's pages: queue, one unit's area, the leaf screen, assignments."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from appraisal.access import (
     APPRAISAL_ROLES,
     ASSIGN_ROLES,
-    UNIT_ROLES,
     current_year,
     has_role,
-    is_lead,
-    may_appraise,
     own_unit_ids,
     participation_for_appraiser,
     year_or_404,
 )
 from appraisal.forms import AppraisalForm, AssignmentForm
+from appraisal.history import evidence_files_of, history_of
 from appraisal.models import AppraisalEntry, Assignment
 from appraisal.queue import appraisal_queue, area_leaves
 from appraisal.services.appraisals import (
@@ -44,19 +39,10 @@ from appraisal.services.assignments import (
 )
 from criteria.models import Criterion
 from criteria.phase import frozen_message
+from evidence.files import PREVIEWABLE_KINDS
 from evidence.models import EvidenceFile, Score
-from kernel.previews import inline_document
-from units.access import role_required, units_of
+from units.access import role_required
 from units.models import Block
-
-PREVIEWABLE = {EvidenceFile.Kind.PDF, EvidenceFile.Kind.PNG, EvidenceFile.Kind.JPG}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @role_required(*APPRAISAL_ROLES)
@@ -254,70 +240,12 @@ def next_leaf_url(participation, area, current) -> str | None:
     return None
 
 
-def history_of(entries, explanations) -> list[tuple[str, object]]:
-    """Entries and explanations in one time line: what both sides see."""
-    items = [("entry", e) for e in entries] + [("explanation", x) for x in explanations]
-    return sorted(items, key=lambda item: (item[1].at, item[0] == "explanation"))
-
-
-def evidence_files_of(score, explanations) -> list[EvidenceFile]:
-    files = list(score.evidence.order_by("uploaded_at", "pk")) if score else []
-    for explanation in explanations:
-        files.extend(f for f in explanation.files.all() if f not in files)
-    return files
-
-
 def pick_preview(files: list[EvidenceFile], wanted: str | None) -> EvidenceFile | None:
     if wanted and wanted.isdigit():
         for file in files:
-            if file.pk == int(wanted) and file.kind in PREVIEWABLE:
+            if file.pk == int(wanted) and file.kind in PREVIEWABLE_KINDS:
                 return file
-    return next((f for f in files if f.kind in PREVIEWABLE), None)
-
-
-# ----------------------------------------------------------------------- evidence files
-
-
-def file_visible_to(user, evidence_file: EvidenceFile) -> bool:
-    """The unit's own people; the secretariat lead; an appraiser for files on leaves of
-    their assigned areas, never of their own unit."""
-    participation = evidence_file.participation
-    if participation.unit_id in units_of(user, *UNIT_ROLES):
-        return True
-    if not has_role(user, *APPRAISAL_ROLES) or participation.unit_id in own_unit_ids(user):
-        return False
-    if is_lead(user):
-        return True
-    leaves = Criterion.objects.filter(
-        Q(scores__evidence=evidence_file) | Q(scores__explanations__files=evidence_file),
-        scores__participation=participation,
-    ).distinct()
-    return any(may_appraise(user, participation, leaf.area_code) for leaf in leaves)
-
-
-@inline_document
-@xframe_options_sameorigin
-def evidence_file(request, pk: int):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    file = get_object_or_404(EvidenceFile.objects.select_related("participation"), pk=pk)
-    if not file_visible_to(request.user, file):
-        raise Http404
-    try:
-        handle = file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        content_type=CONTENT_TYPES.get(file.kind, "application/octet-stream"),
-        as_attachment=file.kind not in PREVIEWABLE,
-        filename=file.original_name,
-    )
-
-
-# -------------------------------------------------------------------------- assignments
+    return next((f for f in files if f.kind in PREVIEWABLE_KINDS), None)
 
 
 @role_required(*ASSIGN_ROLES)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appraisal.access import UNIT_ROLES, current_year, participation_for_unit_member, year_or_404
 from appraisal.forms import ExplanationForm
+from appraisal.history import evidence_files_of, history_of
 from appraisal.models import AppraisalEntry
 from appraisal.queue import states_for
 from appraisal.services.explanations import explanation_open_for, explanation_submit
@@ -17,8 +18,6 @@ from criteria.models import Participation, Year
 from evidence.files import MAX_EVIDENCE_BYTES
 from evidence.models import Score
 from units.access import role_required, units_of
-
-from .appraisals import evidence_files_of, history_of
 
 
 def results_visible(year: Year) -> bool:

@@ -142,3 +142,17 @@ def test_a_published_year_refuses_explanations(world, disputed, officer):
 def test_after_the_window_the_unit_cannot_explain(disputed, officer):
     with pytest.raises(ValidationError, match="Ngoài thời gian giải trình"):
         explanation_submit(score=disputed, note="Muộn.", by=officer, at=AFTER_EXPLANATION)
+
+
+def test_explanation_files_are_stored_as_every_evidence_file(disputed, officer):
+    """Through evidence's own storing: printable name, a default for a name with nothing left."""
+    uploads = [
+        SimpleUploadedFile("van\x07ban.pdf", PDF, content_type="application/pdf"),
+        SimpleUploadedFile("\x07", PDF + b"\n", content_type="application/pdf"),
+    ]
+    explanation = explanation_submit(
+        score=disputed, note="Bổ sung.", files=uploads, by=officer, at=IN_EXPLANATION
+    )
+    names = sorted(explanation.files.values_list("original_name", flat=True))
+    assert names == ["tai-lieu.pdf", "vanban.pdf"]
+    assert all(len(f.sha256) == 64 for f in explanation.files.all())

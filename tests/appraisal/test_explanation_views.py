@@ -108,3 +108,13 @@ def test_an_oversized_upload_is_refused_before_it_is_read(
     assert response.status_code == 302
     assert "Dung lượng tải lên quá lớn" in client.get(LEAF).content.decode()
     assert not Explanation.objects.exists()
+
+
+def test_an_empty_file_is_refused_by_its_name_and_nothing_saved(
+    client, disputed, officer, during_explanation
+):
+    client.force_login(officer)
+    response = client.post(LEAF, {"note": "x", "files": [SimpleUploadedFile("rong.pdf", b"")]})
+    assert response.status_code == 200
+    assert "Tệp &#x27;rong.pdf&#x27; rỗng." in response.content.decode()
+    assert not Explanation.objects.exists()

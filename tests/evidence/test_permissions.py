@@ -127,7 +127,7 @@ def test_province_staff_download_files_but_edit_nothing(client, world, persona, 
     client.force_login(world["people"][persona])
     response = fetch(client, world, name)
     if name == "download":
-        # Appraisers open files only through the appraisal screens (assigned areas only).
+        # An appraiser reads only files of their assigned areas: this one has none.
         assert response.status_code == (404 if persona == "appraiser" else 200)
     else:
         assert response.status_code in {403, 404}

@@ -304,9 +304,32 @@ def test_an_appraiser_cannot_use_the_units_download_url(
     evidence_file = services.evidence_upload(
         participation=yte, criterion=leaf("1.1"), uploaded_file=pdf_file(), by=officer
     )
-    client.force_login(appraiser)  # from Sở Tư pháp, no assignment
+    client.force_login(appraiser)  # from Sở Tư pháp, no assignment: no file by either URL
 
     assert client.get(reverse("evidence:download", args=[evidence_file.pk])).status_code == 404
     assert (
         client.get(reverse("appraisal:evidence_file", args=[evidence_file.pk])).status_code == 404
     )
+
+
+def test_the_appraisers_figures_are_written_through_evidence(yte, officer, leaf):
+    """appraisal copies its result onto the unit's row only through these two functions."""
+    from decimal import Decimal
+
+    score = services.score_save(participation=yte, criterion=leaf("1.1"), by=officer, score="2")
+    changes = services.score_appraised_set(
+        score=score, appraised_score=Decimal("1.5"), appraised_value=None, note="Thiếu văn bản."
+    )
+    assert changes == {
+        "appraised_score": (None, Decimal("1.5")),
+        "appraised_value": (None, None),
+        "appraisal_note": ("", "Thiếu văn bản."),
+    }
+    changes = services.score_not_applicable_set(score=score, not_applicable=True, note="Đồng ý.")
+    score.refresh_from_db()
+    assert (score.not_applicable, score.appraised_score, score.appraisal_note) == (
+        True,
+        None,
+        "Đồng ý.",
+    )
+    assert changes["appraised_score"] == (Decimal("1.5"), None)

@@ -185,3 +185,25 @@ def test_page_after_the_window_is_read_only_with_the_reason(client, officer, tim
     page = client.get(reverse("evidence:home")).content.decode()
     assert "Đã hết thời hạn tự đánh giá (24:00 ngày 10/01/2023)." in page
     assert "Tải lên" not in page
+
+
+def test_upload_without_a_file_or_with_too_many_is_refused(as_officer, leaf):
+    url = reverse("evidence:upload", args=[leaf("1.1").pk])
+    page = as_officer.post(url, {}, follow=True).content.decode()
+    assert "Chọn ít nhất một tệp." in page
+    many = [pdf_file(f"{n}.pdf", body=str(n).encode()) for n in range(11)]
+    page = as_officer.post(url, {"files": many}, follow=True).content.decode()
+    assert "Mỗi lần tải lên tối đa 10 tệp." in page
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_empty_file_is_named_and_the_others_of_the_batch_are_kept(as_officer, leaf):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = as_officer.post(
+        reverse("evidence:upload", args=[leaf("1.1").pk]),
+        {"files": [SimpleUploadedFile("rong.pdf", b""), pdf_file()]},
+        follow=True,
+    )
+    assert "Tệp &#x27;rong.pdf&#x27; rỗng." in response.content.decode()
+    assert list(EvidenceFile.objects.values_list("original_name", flat=True)) == ["ke-hoach.pdf"]
