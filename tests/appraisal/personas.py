@@ -16,17 +16,15 @@ Phạm Quốc Hùng, its head; Đỗ Mạnh Cường of the council; Nguyễn Th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 
 from appraisal.models import Assignment
 from criteria.models import Criterion, Participation, Year
 from evidence.models import Score
+from tests.personas import GTVT, NOI_VU, TU_PHAP, Y_TE, Node, local, person, year_build
 from units.models import Block, Membership, Unit
 
 # The fixtures, for `from .personas import *` in test modules.
@@ -44,13 +42,7 @@ __all__ = [
     "world",
 ]
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 R = Membership.Role
-PASSWORD = "x"
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=TZ)
 
 
 SELF_OPENS = local(2023, 12, 25)
@@ -64,30 +56,23 @@ IN_EXPLANATION = local(2024, 1, 18, 10, 0)
 AFTER_EXPLANATION = local(2024, 1, 21, 8, 0)
 AFTER_ALL = local(2024, 2, 20, 9, 0)
 
-UNITS = [
-    ("A1", "Sở Giao thông vận tải"),
-    ("A2", "Sở Nội vụ"),
-    ("A8", "Sở Tư pháp"),
-    ("A18", "Sở Y tế"),
-]
-# code, name, max points, method, kind, rubric
+UNITS = [GTVT, NOI_VU, TU_PHAP, Y_TE]
 CRITERIA = [
-    ("1", "Công tác chỉ đạo, điều hành cải cách hành chính", "4", "", "normal", []),
-    ("1.1", "Ban hành kế hoạch CCHC năm", "2", "evidence", "normal", []),
-    (
+    Node("1", "4", name="Công tác chỉ đạo, điều hành cải cách hành chính"),
+    Node("1.1", "2", "evidence", name="Ban hành kế hoạch CCHC năm"),
+    Node(
         "1.2",
-        "Tỷ lệ nhiệm vụ hoàn thành",
         "2",
         "evidence",
-        "normal",
-        [["100", "2"], ["80", "1"], ["0", "0"]],
+        rubric=[["100", "2"], ["80", "1"], ["0", "0"]],
+        name="Tỷ lệ nhiệm vụ hoàn thành",
     ),
-    ("1.3", "Vi phạm kỷ luật hành chính", "0.5", "evidence", "deduction", []),
-    ("2", "Cải cách thể chế", "5", "", "normal", []),
-    ("2.1", "Thực hiện quy trình xây dựng văn bản QPPL", "3", "evidence", "normal", []),
-    ("2.2", "Rà soát, hệ thống hóa văn bản QPPL", "2", "evidence", "normal", []),
-    ("3", "Đánh giá qua điều tra xã hội học", "1", "", "normal", []),
-    ("3.1", "Sự hài lòng của tổ chức", "1", "survey", "normal", []),
+    Node("1.3", "0.5", "evidence", kind="deduction", name="Vi phạm kỷ luật hành chính"),
+    Node("2", "5", name="Cải cách thể chế"),
+    Node("2.1", "3", "evidence", name="Thực hiện quy trình xây dựng văn bản QPPL"),
+    Node("2.2", "2", "evidence", name="Rà soát, hệ thống hóa văn bản QPPL"),
+    Node("3", "1", name="Đánh giá qua điều tra xã hội học"),
+    Node("3.1", "1", "survey", name="Sự hài lòng của tổ chức"),
 ]
 # Self scores of every unit: 1.1 → 2, 1.2 → value 100 (2 points), 2.1 → 3, 2.2 → 2.
 SELF = {"1.1": ("2", None), "1.2": ("2", "100"), "2.1": ("3", None), "2.2": ("2", None)}
@@ -108,10 +93,10 @@ class World:
 
 
 def build_world() -> World:
-    block = Block.objects.create(code="A", name="Sở, ban, ngành tỉnh")
-    year = Year.objects.create(
-        year=2023,
-        name="Chỉ số CCHC năm 2023",
+    built = year_build(
+        2023,
+        units=UNITS,
+        tree=CRITERIA,
         status=Year.Status.APPRAISAL,
         self_assessment_opens=SELF_OPENS,
         self_assessment_closes=SELF_CLOSES,
@@ -120,27 +105,8 @@ def build_world() -> World:
         explanation_opens=EXPLANATION_OPENS,
         explanation_closes=EXPLANATION_CLOSES,
     )
-    units = {code: Unit.objects.create(code=code, name=name, block=block) for code, name in UNITS}
-    participations = {
-        code: Participation.objects.create(year=year, unit=unit, block=block, name=unit.name)
-        for code, unit in units.items()
-    }
-    criteria: dict[str, Criterion] = {}
-    for code, name, points, method, kind, rubric in CRITERIA:
-        parent = criteria.get(code.rpartition(".")[0]) if "." in code else None
-        criteria[code] = Criterion.objects.create(
-            year=year,
-            block=block,
-            code=code,
-            name=name,
-            max_points=Decimal(points),
-            method=method,
-            kind=kind,
-            rubric=rubric,
-            parent=parent,
-            is_leaf=bool(method),
-        )
-    for participation in participations.values():
+    criteria = {code: criterion for (_, code), criterion in built.criteria.items()}
+    for participation in built.participations.values():
         for code, (score, value) in SELF.items():
             Score.objects.create(
                 participation=participation,
@@ -149,17 +115,7 @@ def build_world() -> World:
                 self_value=Decimal(value) if value else None,
                 self_note="Đơn vị đã thực hiện đầy đủ.",
             )
-    return World(year, block, units, participations, criteria)
-
-
-def person(username: str, full_name: str, role: str | None = None, unit: Unit | None = None):
-    last_name, _, first_name = full_name.rpartition(" ")
-    user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, first_name=first_name, last_name=last_name
-    )
-    if role:
-        Membership.objects.create(user=user, role=role, unit=unit)
-    return user
+    return World(built.year, built.blocks["A"], built.units, built.participations, criteria)
 
 
 @pytest.fixture
@@ -170,13 +126,13 @@ def world(db) -> World:
 @pytest.fixture
 def lead(world):
     """Vũ Đức Anh, secretariat lead, from Sở Nội vụ (A2)."""
-    return person("totruong", "Vũ Đức Anh", R.SECRETARIAT_LEAD, world.units["A2"])
+    return person("totruong")
 
 
 @pytest.fixture
 def appraiser(world, lead):
     """Lê Thu Hà, sent by Sở Tư pháp (A8), assigned area 2 (institutions) of block A."""
-    user = person("thamdinh.tuphap", "Lê Thu Hà", R.APPRAISER, world.units["A8"])
+    user = person("thamdinh.tuphap")
     Assignment.objects.create(
         year=world.year, block=world.block, area_code="2", appraiser=user, assigned_by=lead
     )
@@ -186,31 +142,31 @@ def appraiser(world, lead):
 @pytest.fixture
 def other_appraiser(world):
     """An appraiser from Sở Giao thông vận tải (A1) with no assignment yet."""
-    return person("thamdinh.gtvt", "Ngô Văn Bình", R.APPRAISER, world.units["A1"])
+    return person("thamdinh.gtvt")
 
 
 @pytest.fixture
 def officer(world):
     """Trần Văn Minh, CCHC officer of Sở Y tế (A18)."""
-    return person("canbo.yte", "Trần Văn Minh", R.UNIT_OFFICER, world.units["A18"])
+    return person("canbo.yte")
 
 
 @pytest.fixture
 def head(world):
     """Phạm Quốc Hùng, head of Sở Y tế (A18)."""
-    return person("thutruong.yte", "Phạm Quốc Hùng", R.UNIT_HEAD, world.units["A18"])
+    return person("thutruong.yte")
 
 
 @pytest.fixture
 def council(world):
     """Đỗ Mạnh Cường, member of the council."""
-    return person("hoidong", "Đỗ Mạnh Cường", R.COUNCIL)
+    return person("hoidong")
 
 
 @pytest.fixture
 def noivu(world):
     """Nguyễn Thị Lan, officer of Sở Nội vụ (A2)."""
-    return person("noivu", "Nguyễn Thị Lan", R.HOME_AFFAIRS, world.units["A2"])
+    return person("noivu")
 
 
 @pytest.fixture

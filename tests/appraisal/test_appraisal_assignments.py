@@ -13,7 +13,7 @@ from appraisal.services.assignments import (
 from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import R, person
+from .personas import person
 
 
 def test_the_lead_assigns_an_area_and_it_is_audited(world, lead, other_appraiser):
@@ -100,7 +100,7 @@ def test_a_published_year_refuses_every_assignment_change(world, lead, appraiser
 
 
 def test_demo_assignments_give_institutions_to_tu_phap_and_the_rest_to_the_lead(world, lead):
-    tuphap = person("thamdinh.tuphap", "Lê Thu Hà", R.APPRAISER, world.units["A8"])
+    tuphap = person("thamdinh.tuphap")
     assert demo_assignments_create(world.year) == 2
     assert demo_assignments_create(world.year) == 0
     assert dict(Assignment.objects.values_list("area_code", "appraiser__username")) == {

@@ -18,7 +18,7 @@ from evidence.models import EvidenceFile
 from kernel.models import Job
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import IN_APPRAISAL, R, person
+from .personas import IN_APPRAISAL, person
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -56,7 +56,7 @@ def scene(
         "anonymous": None,
         "officer": officer,
         "head": head,
-        "other_officer": person("canbo.gtvt", "Hoàng Văn Nam", R.UNIT_OFFICER, world.units["A1"]),
+        "other_officer": person("canbo.gtvt"),
         "appraiser": appraiser,
         "lead": lead,
         "council": council,

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from appraisal.models import AppraisalEntry, Assignment
 from evidence.models import EvidenceFile
 from kernel.models import AuditEvent
+from tests.personas import GTVT
 
 from .personas import *  # noqa: F403 - fixtures
 from .personas import AFTER_ALL, R, person
@@ -130,7 +131,7 @@ def test_evidence_files_are_served_inline_and_may_be_framed_by_our_pages(
 
 
 def test_the_lead_reassigns_an_area_from_the_assignments_page(client, world, lead, appraiser):
-    newcomer = person("thamdinh.tc", "Đinh Thị Hoa", R.APPRAISER, world.units["A1"])
+    newcomer = person("thamdinh.tc", name="Đinh Thị Hoa", role=R.APPRAISER, unit=GTVT)
     assignment = Assignment.objects.get(appraiser=appraiser)
     client.force_login(lead)
     page = client.get("/tham-dinh/2023/phan-cong/").content.decode()

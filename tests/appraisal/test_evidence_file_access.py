@@ -14,7 +14,7 @@ from appraisal.models import Explanation
 from evidence.models import EvidenceFile
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import R, person
+from .personas import person
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 URLS = ("evidence:download", "appraisal:evidence_file")
@@ -66,9 +66,7 @@ def people(world, officer, appraiser, lead, council, noivu):
     return {
         "anonymous": None,
         "officer of Sở Y tế": officer,
-        "officer of Sở GTVT": person(
-            "canbo.gtvt", "Hoàng Văn Nam", R.UNIT_OFFICER, world.units["A1"]
-        ),
+        "officer of Sở GTVT": person("canbo.gtvt"),
         "appraiser from Sở Tư pháp": appraiser,
         "lead from Sở Nội vụ": lead,
         "council": council,

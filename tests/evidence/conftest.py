@@ -1,50 +1,33 @@
-"""A small year in self-assessment and the people who work on it.
+"""A small year in self-assessment and the people who work on it (tests/personas.py).
 
-Sở Y tế (A1) is the unit under test: its CCHC officer, a colleague and its head. Sở Tư pháp
-(A2) is another unit; its officer must never see Sở Y tế's work. The province's staff
+Sở Y tế (A18) is the unit under test: its CCHC officer, a colleague and its head. Sở Tư pháp
+(A8) is another unit; its officer must never see Sở Y tế's work. The province's staff
 (an appraiser, a council member, a Nội vụ officer) read evidence files but edit nothing.
 """
 
 import io
 import zipfile
-from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from criteria.models import Criterion, Participation, Year
-from units.models import Block, Membership, Unit
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-R = Membership.Role
+from tests.personas import TU_PHAP, Y_TE, Node, local, person, year_build
 
 # 2023 self-assessment window: 25/12/2022 00:00 → 10/01/2023 24:00, Asia/Ho_Chi_Minh.
-OPENS = datetime(2022, 12, 25, 0, 0, tzinfo=HCM)
-CLOSES = datetime(2023, 1, 11, 0, 0, tzinfo=HCM)
-DURING = datetime(2023, 1, 5, 9, 30, tzinfo=HCM)
+OPENS = local(2022, 12, 25)
+CLOSES = local(2023, 1, 11)
+DURING = local(2023, 1, 5, 9, 30)
 
-# (code, max_points, method, kind, rubric)
 TREE = [
-    ("1", "4", "", "normal", []),
-    ("1.1", "2", "evidence", "normal", []),
-    ("1.2", "1", "evidence", "normal", [["100", "1"], ["80", "0.5"], ["0", "0"]]),
-    ("1.3", "1", "evidence", "normal", []),
-    ("1.4", "1", "evidence", "deduction", []),
-    ("2", "5", "", "normal", []),
-    ("2.1", "5", "survey", "normal", []),
+    Node("1", "4"),
+    Node("1.1", "2", "evidence"),
+    Node("1.2", "1", "evidence", rubric=[["100", "1"], ["80", "0.5"], ["0", "0"]]),
+    Node("1.3", "1", "evidence"),
+    Node("1.4", "1", "evidence", kind="deduction"),
+    Node("2", "5"),
+    Node("2.1", "5", "survey"),
 ]
-
-
-def person(username: str, role: str | None = None, unit: Unit | None = None):
-    user = get_user_model().objects.create_user(
-        username=username, password="mat-khau-thu", first_name=username
-    )
-    if role:
-        Membership.objects.create(user=user, role=role, unit=unit)
-    return user
 
 
 @pytest.fixture(autouse=True)
@@ -61,32 +44,14 @@ def during_window(time_machine):
 
 @pytest.fixture
 def year(db) -> Year:
-    year = Year.objects.create(
-        year=2023,
-        name="Chỉ số CCHC năm 2023",
+    return year_build(
+        2023,
+        units=[Y_TE, TU_PHAP],
+        tree=TREE,
         status=Year.Status.SELF_ASSESSMENT,
         self_assessment_opens=OPENS,
         self_assessment_closes=CLOSES,
-    )
-    block = Block.objects.create(code="A", name="Sở, ban, ngành tỉnh")
-    nodes = {}
-    for code, max_points, method, kind, rubric in TREE:
-        nodes[code] = Criterion.objects.create(
-            year=year,
-            block=block,
-            code=code,
-            parent=nodes.get(code.rpartition(".")[0]),
-            name=f"Tiêu chí {code}",
-            max_points=Decimal(max_points),
-            method=method,
-            kind=kind,
-            rubric=rubric,
-            is_leaf="." in code,
-        )
-    for code, name in [("A1", "Sở Y tế"), ("A2", "Sở Tư pháp")]:
-        unit = Unit.objects.create(code=code, name=name, block=block)
-        Participation.objects.create(year=year, unit=unit, block=block, name=name)
-    return year
+    ).year
 
 
 @pytest.fixture
@@ -97,51 +62,51 @@ def leaf(year):
 
 @pytest.fixture
 def yte(year) -> Participation:
-    return Participation.objects.get(year=year, unit__code="A1")
+    return Participation.objects.get(year=year, unit__code=Y_TE)
 
 
 @pytest.fixture
 def tuphap(year) -> Participation:
-    return Participation.objects.get(year=year, unit__code="A2")
+    return Participation.objects.get(year=year, unit__code=TU_PHAP)
 
 
 @pytest.fixture
 def officer(yte):
     """Trần Văn Minh, CCHC focal officer of Sở Y tế."""
-    return person("canbo.yte", R.UNIT_OFFICER, yte.unit)
+    return person("canbo.yte")
 
 
 @pytest.fixture
 def colleague(yte):
     """Another officer of Sở Y tế, who may be given some leaves."""
-    return person("chuyenvien.yte", R.UNIT_OFFICER, yte.unit)
+    return person("chuyenvien.yte")
 
 
 @pytest.fixture
 def head(yte):
     """The director (Giám đốc) of Sở Y tế, who submits."""
-    return person("thutruong.yte", R.UNIT_HEAD, yte.unit)
+    return person("thutruong.yte")
 
 
 @pytest.fixture
 def other_officer(tuphap):
     """The CCHC officer of Sở Tư pháp: a stranger to Sở Y tế's self-assessment."""
-    return person("canbo.tuphap", R.UNIT_OFFICER, tuphap.unit)
+    return person("canbo.tuphap")
 
 
 @pytest.fixture
 def appraiser(tuphap):
-    return person("thamdinh.tuphap", R.APPRAISER, tuphap.unit)
+    return person("thamdinh.tuphap")
 
 
 @pytest.fixture
 def council_member(year):
-    return person("hoidong", R.COUNCIL)
+    return person("hoidong")
 
 
 @pytest.fixture
 def home_affairs(year):
-    return person("noivu", R.HOME_AFFAIRS)
+    return person("noivu")
 
 
 def pdf_file(name: str = "ke-hoach.pdf", body: bytes = b"") -> SimpleUploadedFile:

@@ -265,7 +265,7 @@ def test_every_change_is_audited(yte, officer, colleague, head, leaf):
     ]
     first = events[0]
     assert first.actor == officer
-    assert (first.year, first.unit_code) == (2023, "A1")
+    assert (first.year, first.unit_code) == (2023, "A18")
     assert first.changes == {"self_score": [None, "1.5"], "self_note": ["", "Có kế hoạch"]}
     assert events[2].changes == {"delegated_to": [None, colleague.pk]}
 

@@ -43,7 +43,7 @@ def test_real_small_files_are_accepted_with_their_sniffed_type(yte, officer, lea
     assert stored.original_name == uploaded.name
     assert stored.uploaded_by == officer
     # Stored under a random name: the user's file name is only in the row.
-    assert stored.file.name.startswith("evidence/2023/A1/")
+    assert stored.file.name.startswith("evidence/2023/A18/")
     assert uploaded.name not in stored.file.name
     with stored.file.open("rb") as handle:
         assert handle.read() == content
