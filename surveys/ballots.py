@@ -1,26 +1,20 @@
 """Ballot rows (the `ballots` sheet of INTERFACES.md §2): read, validate, write.
 
-Both the year workbook import and `import_ballots` go through `ballot_rows_validate`, so
-a ballot is judged the same way wherever it comes from. Validation works on codes only
-(the workbook's codes are not in the database yet); `ballot_rows_write` turns the codes
+The year workbook validates its `ballots` sheet with `ballot_rows_validate` and
+`BallotChecker` judges every row of a ballot file upload (surveys/uploads.py) by the same
+rules, so a ballot is judged the same way wherever it comes from. Validation works on codes
+only (the workbook's codes are not in the database yet); `ballot_rows_write` turns the codes
 into ids with a few dictionaries and writes with `bulk_create`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-
-from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from criteria.models import Criterion, Participation, Year
-from criteria.phase import year_refuse_if_frozen
 
 from .models import Answer, Ballot, Question, RespondentGroup, ScaleOption
 
@@ -228,91 +222,74 @@ class BallotChecker:
 
         The wide format names the criterion's own column in its errors.
         """
-        codes = self.codes
-        ballot, group, unit = values["ballot"], values["group"], values["unit"]
-        criterion, option = values["criterion"], values["option"]
-        question = None
-        if block is not None and criterion:
-            method = codes.criteria.get((block, criterion))
-            if method is None:
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        criterion_column,
-                        f"tiêu chí '{criterion}' không có trong khối {block}",
-                    )
-                )
-            elif method != Criterion.Method.SURVEY:
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        criterion_column,
-                        f"tiêu chí '{criterion}' không phải tiêu chí lá chấm qua điều tra xã hội học",
-                    )
-                )
-            else:
-                question = codes.questions.get((block, criterion))
-                if question is None:
-                    errors.append(
-                        location(
-                            self.sheet,
-                            number,
-                            criterion_column,
-                            f"tiêu chí '{criterion}' của khối {block} chưa có câu hỏi "
-                            "(trang questions)",
-                        )
-                    )
+        columns = {"criterion": criterion_column, "option": option_column, "group": group_column}
+
+        def refuse(column: str, reason: str) -> None:
+            errors.append(location(self.sheet, number, columns[column], reason))
+
+        question = self._question(values["criterion"], block, refuse)
         if question is not None:
-            if group in codes.groups and group not in question.groups:
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        group_column,
-                        f"nhóm '{group}' không được hỏi tiêu chí '{criterion}' của khối {block}",
-                    )
-                )
-            if option and option not in codes.options.get(question.scale, ()):
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        option_column,
-                        f"phương án '{option}' không có trong thang đo '{question.scale}'",
-                    )
-                )
-        if ballot and unit and criterion:
-            if (ballot, unit, criterion) in codes.answered:
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        criterion_column,
-                        f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
-                        f"về đơn vị '{unit}' (đã lưu)",
-                    )
-                )
-                return
-            key = (
-                (self._number("b", ballot) << 42)
-                | (self._number("u", unit) << 21)
-                | self._number("c", criterion)
+            self._check_group_and_option(values, block, question, refuse)
+        if values["ballot"] and values["unit"] and values["criterion"]:
+            self._check_answered_once(number, values, refuse)
+
+    def _question(self, criterion: str, block: str | None, refuse) -> SurveyQuestion | None:
+        """The survey question of a criterion code in the block, or None (refused if wrong)."""
+        if block is None or not criterion:
+            return None
+        method = self.codes.criteria.get((block, criterion))
+        if method is None:
+            refuse("criterion", f"tiêu chí '{criterion}' không có trong khối {block}")
+        elif method != Criterion.Method.SURVEY:
+            refuse(
+                "criterion",
+                f"tiêu chí '{criterion}' không phải tiêu chí lá chấm qua điều tra xã hội học",
             )
-            first = self._seen.get(key)
-            if first is not None:
-                errors.append(
-                    location(
-                        self.sheet,
-                        number,
-                        criterion_column,
-                        f"phiếu '{ballot}' trả lời tiêu chí '{criterion}' về đơn vị '{unit}' "
-                        f"hai lần (dòng {first})",
-                    )
+        else:
+            question = self.codes.questions.get((block, criterion))
+            if question is None:
+                refuse(
+                    "criterion",
+                    f"tiêu chí '{criterion}' của khối {block} chưa có câu hỏi (trang questions)",
                 )
-            else:
-                self._seen[key] = number
+            return question
+        return None
+
+    def _check_group_and_option(
+        self, values: Mapping[str, str], block: str, question: SurveyQuestion, refuse
+    ) -> None:
+        group, criterion, option = values["group"], values["criterion"], values["option"]
+        if group in self.codes.groups and group not in question.groups:
+            refuse(
+                "group", f"nhóm '{group}' không được hỏi tiêu chí '{criterion}' của khối {block}"
+            )
+        if option and option not in self.codes.options.get(question.scale, ()):
+            refuse("option", f"phương án '{option}' không có trong thang đo '{question.scale}'")
+
+    def _check_answered_once(self, number: int, values: Mapping[str, str], refuse) -> None:
+        """A ballot answers a criterion about a unit once: not stored already, not twice here."""
+        ballot, unit, criterion = values["ballot"], values["unit"], values["criterion"]
+        if (ballot, unit, criterion) in self.codes.answered:
+            refuse(
+                "criterion",
+                f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
+                f"về đơn vị '{unit}' (đã lưu)",
+            )
+            return
+        key = (
+            (self._number("b", ballot) << 42)
+            | (self._number("u", unit) << 21)
+            | self._number("c", criterion)
+        )
+        first = self._seen.get(key)
+        if first is not None:
+            refuse(
+                "criterion",
+                f"phiếu '{ballot}' trả lời tiêu chí '{criterion}' về đơn vị '{unit}' "
+                f"hai lần (dòng {first})",
+            )
+        else:
+            self._seen[key] = number
 
     def check_long(self, number: int, row: Row) -> tuple[AnswerRow | None, list[str]]:
         """A row of the long format; (None, []) for a blank or unchecked row."""
@@ -399,63 +376,6 @@ def ballot_rows_write(*, year: Year, answers: list[AnswerRow]) -> tuple[int, int
     return len(new_ballots), len(to_create)
 
 
-def ballot_file_rows(path: str | Path) -> tuple[str, Iterator[tuple[int, dict]], list[str]]:
-    """Rows of a ballots file: `.xlsx` (sheet `ballots`, or the only sheet) or UTF-8 `.csv`.
-
-    Returns (sheet name used in error lines, rows, errors about the file itself).
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            return "ballots", iter(()), [location("ballots", 1, "-", "tệp CSV phải mã hóa UTF-8")]
-        except OSError as error:
-            return (
-                "ballots",
-                iter(()),
-                [location("ballots", 1, "-", f"không đọc được tệp: {error}")],
-            )
-        first_line = text.split("\n", 1)[0]
-        # Excel with a Vietnamese locale separates CSV fields with ';' (decimal comma).
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        lines = []
-        for cells in reader:
-            lines.append((reader.line_num, cells))
-        return "ballots", *table_rows("ballots", lines, required=BALLOT_COLUMNS)
-    if suffix in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineError, CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            names = workbook.sheet_names
-            if "ballots" in names:
-                name = "ballots"
-            elif len(names) == 1:
-                name = names[0]
-            else:
-                return (
-                    "ballots",
-                    iter(()),
-                    [location("ballots", 1, "-", "tệp không có trang tính 'ballots'")],
-                )
-            data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except (CalamineError, OSError, ValueError) as error:
-            return (
-                "ballots",
-                iter(()),
-                [location("ballots", 1, "-", f"không đọc được tệp: {error}")],
-            )
-        return name, *table_rows(name, enumerate(data, start=1), required=BALLOT_COLUMNS)
-    return (
-        "ballots",
-        iter(()),
-        [location("ballots", 1, "-", "tệp phiếu phải là .xlsx hoặc .csv")],
-    )
-
-
 def table_rows(
     sheet: str,
     lines: Iterable[tuple[int, list]],
@@ -489,23 +409,3 @@ def table_rows(
             yield number, row
 
     return rows(), []
-
-
-def ballots_import(
-    *, year: Year, rows: Iterable[tuple[int, Row]], sheet: str = "ballots", replace: bool = False
-) -> tuple[int, int]:
-    """Validate every row, then append (or, with `replace`, substitute) the year's ballots.
-
-    All or nothing: raises ValidationError listing every error line. Returns (ballots,
-    answers) created.
-    """
-    year_refuse_if_frozen(year)
-    codes = survey_codes_for_year(year, with_stored_ballots=not replace)
-    answers, errors = ballot_rows_validate(rows=rows, codes=codes, sheet=sheet)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        if replace:
-            Answer.objects.filter(ballot__year=year).delete()
-            Ballot.objects.filter(year=year).delete()
-        return ballot_rows_write(year=year, answers=answers)

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from criteria.models import Participation, Year
+from kernel.ordering import unit_code_key
 from kernel.pdf import PDF, STATIC_DIR, html_to_pdf
 
 from .models import Question, RespondentGroup, SurveyPlan
-from .tallies import code_key
 
 FONTS = ("Tinos-Regular.ttf", "Tinos-Bold.ttf", "Tinos-Italic.ttf")
 
@@ -37,7 +37,7 @@ def blank_ballot_render(*, year: Year, block: str, group: str) -> tuple[str, str
     plan = SurveyPlan.objects.filter(year=year, block__code=block, group=group_obj).first()
     units = sorted(
         Participation.objects.filter(year=year, block__code=block).select_related("unit", "block"),
-        key=lambda p: code_key(p.unit.code),
+        key=lambda p: unit_code_key(p.unit.code),
     )
     scales = {question.scale_id: question.scale for question in questions}
     html = render_to_string(

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from criteria.models import Criterion, Participation, Year
+from criteria.models import Participation, Year
+from kernel.ordering import unit_code_key
 
 from .models import Answer, Ballot, Question, RespondentGroup, ScaleOption, SurveyPlan
 
@@ -63,16 +64,11 @@ class QuestionTallies:
         return self.total.counted < MIN_COUNTED
 
 
-def code_key(code: str) -> tuple:
-    """A2 before A10: letters, then the number."""
-    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"\d+|\D+", code))
+OptionInfo = tuple[str, Decimal, bool]  # code, coefficient, counted
 
 
-def survey_tally_table(*, year: Year, block: str | None = None) -> list[QuestionTallies]:
-    """Every (unit, survey question) of the year, with its tallies per group and overall.
-
-    Questions nobody answered about a unit are listed too, with nothing counted.
-    """
+def _scale_options(year: Year) -> tuple[dict[int, OptionInfo], dict[int, list[str]]]:
+    """Every option of the year's scales by id, and each scale's option codes in order."""
     options = {
         pk: (code, coefficient, counted)
         for pk, code, coefficient, counted in ScaleOption.objects.filter(
@@ -86,16 +82,11 @@ def survey_tally_table(*, year: Year, block: str | None = None) -> list[Question
         .values_list("scale_id", "code")
     ):
         scale_options[scale_id].append(code)
-    groups = dict(RespondentGroup.objects.filter(year=year).values_list("pk", "code"))
-    questions = (
-        Question.objects.filter(criterion__year=year)
-        .select_related("criterion__block")
-        .order_by("criterion__block__code", "criterion__sort_key")
-    )
-    participations = Participation.objects.filter(year=year).select_related("unit", "block")
-    if block:
-        questions = questions.filter(criterion__block__code=block)
-        participations = participations.filter(block__code=block)
+    return options, scale_options
+
+
+def _answer_counts(year: Year, block: str | None) -> dict[tuple[int, int], dict[int, Counter]]:
+    """(participation, criterion) → group → option → answers, counted by the database."""
     answers = Answer.objects.filter(ballot__year=year)
     if block:
         answers = answers.filter(participation__block__code=block)
@@ -106,20 +97,42 @@ def survey_tally_table(*, year: Year, block: str | None = None) -> list[Question
         .order_by()
     ):
         counts[(participation_id, criterion_id)][group_id][option_id] += n
+    return counts
 
-    def tally(group: str | None, by_option: Counter, max_points: Decimal) -> Tally:
-        result = Tally(group=group)
-        for option_id, n in by_option.items():
-            code, coefficient, counted = options[option_id]
-            result.counts[code] = result.counts.get(code, 0) + n
-            if counted:
-                result.counted += n
-                result.coefficient_sum += coefficient * n
-        result.points = survey_points(max_points, result.coefficient_sum, result.counted)
-        return result
 
+def _tally(
+    group: str | None, by_option: Counter, max_points: Decimal, options: dict[int, OptionInfo]
+) -> Tally:
+    result = Tally(group=group)
+    for option_id, n in by_option.items():
+        code, coefficient, counted = options[option_id]
+        result.counts[code] = result.counts.get(code, 0) + n
+        if counted:
+            result.counted += n
+            result.coefficient_sum += coefficient * n
+    result.points = survey_points(max_points, result.coefficient_sum, result.counted)
+    return result
+
+
+def survey_tally_table(*, year: Year, block: str | None = None) -> list[QuestionTallies]:
+    """Every (unit, survey question) of the year, with its tallies per group and overall.
+
+    Questions nobody answered about a unit are listed too, with nothing counted.
+    """
+    options, scale_options = _scale_options(year)
+    groups = dict(RespondentGroup.objects.filter(year=year).values_list("pk", "code"))
+    questions = (
+        Question.objects.filter(criterion__year=year)
+        .select_related("criterion__block")
+        .order_by("criterion__block__code", "criterion__sort_key")
+    )
+    participations = Participation.objects.filter(year=year).select_related("unit", "block")
+    if block:
+        questions = questions.filter(criterion__block__code=block)
+        participations = participations.filter(block__code=block)
+    counts = _answer_counts(year, block)
     by_block: dict[int, list[Participation]] = defaultdict(list)
-    for participation in sorted(participations, key=lambda p: code_key(p.unit.code)):
+    for participation in sorted(participations, key=lambda p: unit_code_key(p.unit.code)):
         by_block[participation.block_id].append(participation)
     table = []
     for question in questions:
@@ -129,6 +142,10 @@ def survey_tally_table(*, year: Year, block: str | None = None) -> list[Question
             overall: Counter = Counter()
             for by_option in per_group.values():
                 overall.update(by_option)
+            by_group = [
+                _tally(groups[group_id], by_option, criterion.max_points, options)
+                for group_id, by_option in per_group.items()
+            ]
             table.append(
                 QuestionTallies(
                     block=criterion.block.code,
@@ -138,14 +155,8 @@ def survey_tally_table(*, year: Year, block: str | None = None) -> list[Question
                     criterion_name=criterion.name,
                     max_points=criterion.max_points,
                     options=scale_options[question.scale_id],
-                    total=tally(None, overall, criterion.max_points),
-                    by_group=sorted(
-                        (
-                            tally(groups[group_id], by_option, criterion.max_points)
-                            for group_id, by_option in per_group.items()
-                        ),
-                        key=lambda t: t.group,
-                    ),
+                    total=_tally(None, overall, criterion.max_points, options),
+                    by_group=sorted(by_group, key=lambda t: t.group),
                 )
             )
     return table
@@ -188,7 +199,7 @@ def survey_receipts(*, year: Year) -> tuple[list[Receipt], list[Receipt]]:
     group_names = dict(RespondentGroup.objects.filter(year=year).values_list("code", "name"))
     participations = sorted(
         Participation.objects.filter(year=year).select_related("unit", "block"),
-        key=lambda p: code_key(p.unit.code),
+        key=lambda p: unit_code_key(p.unit.code),
     )
     units_in_block = Counter(p.block.code for p in participations)
     answers = Answer.objects.filter(ballot__year=year).order_by()
@@ -354,7 +365,3 @@ def repeated_patterns(*, year: Year) -> list[RepeatedPattern]:
         ),
         key=lambda r: (r.p_value, r.group),
     )
-
-
-def survey_leaves(year: Year):
-    return Criterion.objects.filter(year=year, is_leaf=True, method=Criterion.Method.SURVEY)

@@ -27,6 +27,7 @@ from .forms import (
     ScaleForm,
     forms_disable,
 )
+from .jobs import ballot_upload_start_check, ballot_upload_start_import
 from .models import (
     Answer,
     BallotUpload,
@@ -48,8 +49,6 @@ from .uploads import (
     ballot_upload_cancel,
     ballot_upload_create,
     ballot_upload_previous,
-    ballot_upload_start_check,
-    ballot_upload_start_import,
     ballot_uploads_settle,
 )
 

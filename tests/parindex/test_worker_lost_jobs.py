@@ -38,8 +38,9 @@ from kernel.models import Job
 from reports.jobs import render_start
 from reports.models import RenderedFile
 from reports.services import document_refresh, stale_specs
+from surveys.jobs import ballot_upload_start_import
 from surveys.models import Answer, Ballot, BallotUpload, RespondentGroup, StagedAnswer
-from surveys.uploads import ballot_upload_check, ballot_upload_create, ballot_upload_start_import
+from surveys.uploads import ballot_upload_check, ballot_upload_create
 from tests.exchange.workbook_factory import save_workbook, year_sheets
 from units.models import Membership
 
@@ -236,11 +237,11 @@ def file_size_limited(pid: int) -> None:
 
 
 def year_with_an_outdated_annex():
-    """A computed year whose annex A1 is stored (whole) but no longer up to date."""
+    """A computed year whose annex A8 is stored (whole) but no longer up to date."""
     year = build_year(2022)
     results_compute(year=year)
-    document_refresh(year=year, kind=RenderedFile.Kind.ANNEX, key="A1")
-    annex = RenderedFile.objects.get(year=year, kind=RenderedFile.Kind.ANNEX, key="A1")
+    document_refresh(year=year, kind=RenderedFile.Kind.ANNEX, key="A8")
+    annex = RenderedFile.objects.get(year=year, kind=RenderedFile.Kind.ANNEX, key="A8")
     RenderedFile.objects.filter(pk=annex.pk).update(digest="0" * 64)
     return year, annex
 
@@ -282,7 +283,7 @@ def assert_rendered_whole(job: Job, year, media: Path) -> None:
     for rendered in files:
         assert (media / rendered.file.name).stat().st_size == rendered.size
     assert stale_specs(year)[1] == []
-    assert "Biểu số A1" in pdf_text(media / files.get(key="A1").file.name)
+    assert "Biểu số A8" in pdf_text(media / files.get(key="A8").file.name)
 
 
 def test_render_whose_pool_process_is_killed_mid_write_is_retried_and_every_file_is_whole(

@@ -187,3 +187,31 @@ def test_blank_ballots_as_pdf(client, home_affairs):
     assert (
         client.get(reverse("surveys:blank_ballot", args=[2022, "A", "khong_co"])).status_code == 404
     )
+
+
+def test_blank_ballots_load_only_static_files_through_the_kernels_fetcher(
+    client, home_affairs, monkeypatch
+):
+    """The blank ballot renders through kernel.pdf's one locked-down fetcher: a question
+    that names an outside image is printed as text and nothing but static/ is fetched."""
+    from kernel import pdf
+
+    question = Question.objects.filter(criterion__year__year=2022).first()
+    question.text = '<img src="http://127.0.0.1:9/x.png"> Có rõ ràng?'
+    question.save()
+    fetched = []
+    original = pdf.StaticOnlyFetcher.fetch
+
+    def recording(self, url, headers=None):
+        fetched.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(pdf.StaticOnlyFetcher, "fetch", recording)
+    client.force_login(home_affairs)
+
+    response = client.get(reverse("surveys:blank_ballot", args=[2022, "A", "hdnd"]))
+
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert 'src="http://127.0.0.1:9/x.png"' in text
+    assert fetched and all(url.startswith(pdf.STATIC_DIR.as_uri() + "/") for url in fetched)

@@ -7,13 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kernel.models import Job
 from surveys import uploads
+from surveys.jobs import ballot_upload_start_check, ballot_upload_start_import
 from surveys.models import Answer, Ballot, BallotUpload, StagedAnswer
 from surveys.tasks import ballot_upload_check_task, ballot_upload_import_task
-from surveys.uploads import (
-    ballot_upload_create,
-    ballot_upload_start_check,
-    ballot_upload_start_import,
-)
+from surveys.uploads import ballot_upload_create
 
 from .conftest import HEADER
 
