@@ -24,13 +24,16 @@ the PostgreSQL of bench.servers.POSTGRES) behind its own gunicorn and prints the
 `bench_rows(runs)` gives the benchmark table's rows, each run in a fresh process, with
 one user alone on the same server as the baseline. The tests drive the same code against
 the test database (tests/parindex/test_deadline_load.py).
+
+    load_scenario.py  the year, its trees and the officers' logins
+    load_client.py    an officer's browser, timing and logging every request
+    load_report.py    the database checked against the log; latency per endpoint
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import math
 import os
@@ -40,13 +43,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from datetime import timezone as dt_timezone
-from decimal import Decimal
 from pathlib import Path
 
-from .load_client import LATE, Account, Browser, Leaf, Log, Request, Write
+from .load_client import Account, Browser, Leaf, Log
+from .load_report import load_check
+from .load_scenario import Scenario, scenario_build
 from .servers import REPO, cores_between, cpu_seconds
 
 USERS = 50
@@ -60,117 +63,8 @@ UPLOAD_SHARE = 0.15  # of the cycles
 TREE_SHARE = 0.1
 LOGIN_CONCURRENCY = 4  # people do not all press "Đăng nhập" in the same millisecond
 ALONE_CYCLES = 100
-YEAR = 2031
-PASSWORD = "parindex-load-test"
 TARGET_MS = 500
 BENCH_DATABASE = "parindex_bench_load"
-
-
-@dataclass
-class Scenario:
-    year: int
-    password: str
-    accounts: list[Account]
-
-
-def _tree(year, block, rng: random.Random) -> list[Leaf]:
-    """The shape of bench/workbook.py's trees: 7 evidence areas of criteria with 2–3
-    sub-criteria (a rubric leaf, a deduction leaf), and a survey area; about 60 leaves."""
-    from criteria.models import Criterion
-
-    def node(code, parent, max_points=Decimal(0), method="", kind="normal", rubric=()):
-        return Criterion.objects.create(
-            year=year,
-            block=block,
-            code=code,
-            parent=parent,
-            name=f"Tiêu chí {code}",
-            max_points=max_points,
-            method=method,
-            kind=kind,
-            rubric=list(rubric),
-            is_leaf=bool(method),
-        )
-
-    leaves = []
-    evidence = Criterion.Method.EVIDENCE
-    for area_number in range(1, 9):
-        area = node(str(area_number), None)
-        area_total = Decimal(0)
-        for criterion_number in range(1, 3 if area_number == 8 else 4):
-            code = f"{area_number}.{criterion_number}"
-            criterion = node(code, area)
-            total = Decimal(0)
-            for leaf_number in range(1, (5 if area_number == 8 else rng.choice((2, 3))) + 1):
-                leaf_code = f"{code}.{leaf_number}"
-                if area_number == 8:
-                    node(leaf_code, criterion, Decimal(1), Criterion.Method.SURVEY)
-                    total += 1
-                    continue
-                if leaf_code == "2.1.1":
-                    rubric = [["100", "1.5"], ["90", "1"], ["70", "0.5"], ["0", "0"]]
-                    node(leaf_code, criterion, Decimal("1.5"), evidence, rubric=rubric)
-                    total += Decimal("1.5")
-                    continue
-                maximum = rng.choice((Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2)))
-                leaf = node(leaf_code, criterion, maximum, evidence)
-                step = rng.choice((Decimal("0.125"), Decimal("0.25"), Decimal("0.5")))
-                leaves.append(Leaf(leaf.pk, leaf_code, maximum, step))
-                total += maximum
-            criterion.max_points = total
-            criterion.save(update_fields=["max_points"])
-            area_total += total
-        if area_number == 7:
-            deduction = node("7.4", area, Decimal(1), evidence, kind="deduction")
-            leaves.append(Leaf(deduction.pk, "7.4", Decimal(1), Decimal("0.25")))
-        area.max_points = area_total
-        area.save(update_fields=["max_points"])
-    return leaves
-
-
-def scenario_build(*, users: int = USERS, year: int = YEAR, seed: int = YEAR) -> Scenario:
-    """A year in self-assessment with `users` units in two blocks, one officer each."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
-    from django.utils import timezone
-
-    from criteria.models import Participation, Year
-    from units.models import Block, Membership, Unit
-
-    rng = random.Random(seed)
-    now = timezone.now()
-    year_row = Year.objects.create(
-        year=year,
-        name=f"Chỉ số cải cách hành chính năm {year}",
-        status=Year.Status.SELF_ASSESSMENT,
-        self_assessment_opens=now - timedelta(days=20),
-        self_assessment_closes=now + timedelta(days=1),
-    )
-    # gunicorn runs the production settings (Argon2); a pytest driver hashes with MD5.
-    password_hash = make_password(PASSWORD, hasher=Argon2PasswordHasher())
-    blocks = {
-        "A": ("Sở, ban, ngành tỉnh", "Sở", math.ceil(users * 0.6)),
-        "B": ("UBND cấp huyện", "UBND huyện", users - math.ceil(users * 0.6)),
-    }
-    accounts = []
-    for block_code, (block_name, prefix, count) in blocks.items():
-        block, _ = Block.objects.get_or_create(code=block_code, defaults={"name": block_name})
-        leaves = tuple(_tree(year_row, block, rng))
-        for n in range(1, count + 1):
-            code = f"{block_code}{n:02d}"
-            unit, _ = Unit.objects.get_or_create(
-                code=f"T{code}", defaults={"name": f"{prefix} thử tải số {n}", "block": block}
-            )
-            Participation.objects.create(year=year_row, unit=unit, block=block, name=unit.name)
-            user = get_user_model().objects.create(
-                username=f"canbo.tai{code.lower()}",
-                password=password_hash,
-                first_name="Cán bộ",
-                last_name=f"Đầu mối {code}",
-            )
-            Membership.objects.create(user=user, role=Membership.Role.UNIT_OFFICER, unit=unit)
-            accounts.append(Account(user.username, unit.code, leaves))
-    return Scenario(year=year, password=PASSWORD, accounts=accounts)
 
 
 def deadline_set(year: int, closes: datetime) -> None:
@@ -304,185 +198,6 @@ async def alone_run(base_url: str, scenario: Scenario, account: Account, cycles:
     finally:
         await browser.close()
     return log
-
-
-def percentile(samples: list[float], p: float) -> float:
-    """Nearest rank."""
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def endpoint_stats(requests: list[Request]) -> dict[str, dict]:
-    stats: dict[str, dict] = {}
-    for endpoint in dict.fromkeys(r.endpoint for r in requests):
-        rows = [r for r in requests if r.endpoint == endpoint]
-        ms = [r.ms for r in rows]
-        stats[endpoint] = {
-            "count": len(rows),
-            "p50": percentile(ms, 50),
-            "p95": percentile(ms, 95),
-            "p99": percentile(ms, 99),
-            "max": max(ms),
-            "5xx": sum(1 for r in rows if r.status >= 500),
-            "no answer": sum(1 for r in rows if r.status == 0),
-        }
-    return stats
-
-
-@dataclass
-class Report:
-    deadline: datetime | None
-    stats: dict[str, dict]
-    writes: dict[str, int]
-    server_errors: int
-    errors: list[str]
-    lost_writes: list[str]
-    deadline_violations: list[str]
-    cores: dict[str, float]
-
-    @property
-    def ok(self) -> bool:
-        problems = self.errors or self.lost_writes or self.deadline_violations
-        return not (self.server_errors or problems)
-
-    def table(self) -> str:
-        lines = [
-            f"{'endpoint':<30}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-            f"{'max ms':>9}{'5xx':>5}",
-        ]
-        for name, s in self.stats.items():
-            lines.append(
-                f"{name:<30}{s['count']:>7}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}"
-                f"{s['max']:>9.1f}{s['5xx']:>5}"
-            )
-        deadline = self.deadline.isoformat(timespec="milliseconds") if self.deadline else "none"
-        lines.append(
-            f"deadline {deadline}; " + ", ".join(f"{k} {v}" for k, v in self.writes.items())
-        )
-        if self.cores:
-            lines.append(
-                "cores in use while working (of "
-                f"{os.cpu_count()}): " + ", ".join(f"{k} {v}" for k, v in self.cores.items())
-            )
-        lines.append(
-            f"5xx {self.server_errors}; other errors {len(self.errors)}; "
-            f"lost writes {len(self.lost_writes)}; "
-            f"deadline violations {len(self.deadline_violations)}"
-        )
-        return "\n".join(lines)
-
-    def as_dict(self) -> dict:
-        deadline = self.deadline.isoformat() if self.deadline else None
-        return {**vars(self), "deadline": deadline, "ok": self.ok, "table": self.table()}
-
-
-def _deadline_check(write: Write, deadline: float, message: str) -> str | None:
-    """Sent at or after the deadline: refused, saying so. Answered before it: accepted."""
-    what = f"{write.user} leaf {write.leaf_pk} {write.kind} ({write.phase})"
-    sent = write.sent_at - deadline
-    received = write.received_at - deadline
-    if write.outcome == "saved" and sent >= 0:
-        return f"{what}: sent {sent * 1000:+.0f} ms after the deadline, yet saved"
-    if write.outcome == "late" and received < 0:
-        return f"{what}: answered {received * 1000:+.0f} ms before the deadline, yet refused"
-    if write.outcome == "late" and write.kind == "save" and write.message != message:
-        return f"{what}: refused with {write.message!r}, expected {message!r}"
-    return None
-
-
-def load_check(log: Log, *, media_root: Path | None = None) -> Report:
-    """Compare the database with what each client sent and was told (ORM, sync)."""
-    from django.utils import timezone
-
-    from evidence.models import EvidenceFile, Score
-    from evidence.services import deadline_text
-
-    deadline = None
-    if log.deadline is not None:
-        deadline = datetime.fromtimestamp(log.deadline, tz=dt_timezone.utc)
-        late_message = f"{LATE} ({deadline_text(deadline)})."
-    errors = [
-        f"{r.user} {r.endpoint}: answered {r.status or 'nothing'}"
-        for r in log.requests
-        if r.status == 0 or r.status >= 400
-    ]
-    violations = []
-    for write in log.writes:
-        what = f"{write.user} {write.kind} leaf {write.leaf_pk}"
-        if write.outcome == "refused" or (write.outcome == "late" and deadline is None):
-            errors.append(f"{what}: refused: {write.message}")
-        elif write.outcome == "error" and write.status in (200, 302):
-            errors.append(f"{what}: answer not understood")
-        elif deadline is not None:
-            problem = _deadline_check(write, log.deadline, late_message)
-            if problem:
-                violations.append(problem)
-
-    # Per leaf, what the database may hold: the last saved value, or a later one whose
-    # answer was lost (an error). A user never has two saves of one leaf in flight.
-    lost = []
-    possible: dict[tuple[str, int], list[tuple]] = {}
-    for write in sorted((w for w in log.writes if w.kind == "save"), key=lambda w: w.sent_at):
-        key = (write.unit_code, write.leaf_pk)
-        states = possible.setdefault(key, [(None, "")])
-        if write.outcome == "saved":
-            possible[key] = [(write.value, write.note)]
-        elif write.outcome == "error":
-            states.append((write.value, write.note))
-    stored = {
-        (unit_code, criterion_id): (self_score, note)
-        for unit_code, criterion_id, self_score, note in Score.objects.filter(
-            participation__unit__code__in={k[0] for k in possible}
-        ).values_list("participation__unit__code", "criterion_id", "self_score", "self_note")
-    }
-    for key, states in possible.items():
-        found = stored.get(key, (None, ""))
-        if found not in states:
-            lost.append(f"{key[0]} leaf {key[1]}: database {found}, expected one of {states}")
-
-    uploads = [w for w in log.writes if w.kind == "upload"]
-    files = {
-        (f.participation.unit.code, f.original_name): f
-        for f in EvidenceFile.objects.filter(
-            original_name__in={w.name for w in uploads}
-        ).select_related("participation__unit")
-    }
-    linked = set(
-        Score.evidence.through.objects.filter(evidencefile__in=files.values()).values_list(
-            "score__criterion_id", "evidencefile_id"
-        )
-    )
-    for write in uploads:
-        stored_file = files.get((write.unit_code, write.name))
-        if write.outcome == "saved":
-            if stored_file is None or stored_file.sha256 != write.sha256:
-                lost.append(f"{write.unit_code}: upload {write.name!r} acknowledged, not stored")
-            elif (write.leaf_pk, stored_file.pk) not in linked:
-                lost.append(f"{write.unit_code}: upload {write.name!r} not on its leaf")
-            elif media_root is not None:
-                path = media_root / stored_file.file.name
-                if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != (
-                    write.sha256
-                ):
-                    lost.append(f"{write.unit_code}: upload {write.name!r}: bytes missing")
-        elif write.outcome == "late" and stored_file is not None:
-            lost.append(f"{write.unit_code}: upload {write.name!r} refused, yet stored")
-
-    counts: dict[str, int] = {}
-    for write in log.writes:
-        key = f"{write.kind}s {write.phase} {write.outcome}"
-        counts[key] = counts.get(key, 0) + 1
-    counts = dict(sorted(counts.items()))
-    return Report(
-        deadline=timezone.localtime(deadline) if deadline else None,
-        stats=endpoint_stats(log.requests),
-        writes=counts,
-        server_errors=sum(1 for r in log.requests if r.status >= 500),
-        errors=errors,
-        lost_writes=lost,
-        deadline_violations=violations,
-        cores=log.cores,
-    )
 
 
 # The benchmark: a database and a gunicorn of its own, in a fresh process per run.

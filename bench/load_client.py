@@ -7,8 +7,9 @@ run on this machine) and what the server answered, read from the page as a perso
 it: saved, late (the window had closed), refused for another reason, or an error (no
 answer, or one not understood).
 
-What the officers do, and when, is the scenario's: bench/deadline_load.py, which also
-checks the log against the database, and tests/parindex/test_database_restart.py.
+What the officers do, and when, is the scenario's: bench/deadline_load.py and
+tests/parindex/test_database_restart.py; bench/load_report.py checks the log against the
+database.
 """
 
 from __future__ import annotations

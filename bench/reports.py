@@ -120,13 +120,8 @@ def commune_workbook(path: Path, communes: int) -> tuple[Path, int]:
     """The bench year workbook with one block of `communes` UBND cấp xã."""
     from . import workbook
 
-    blocks = workbook.BLOCKS
-    workbook.BLOCKS = {"C": ("UBND cấp xã, phường", communes, "UBND xã", "Chủ tịch UBND xã")}
-    try:
-        sheets = workbook.year_sheets(answers=communes * 400)
-    finally:
-        workbook.BLOCKS = blocks
-    sheets["rules"] = [sheets["rules"][0]]  # its rules name the two default blocks
+    blocks = {"C": ("UBND cấp xã, phường", communes, "UBND xã", "Chủ tịch UBND xã")}
+    sheets = workbook.year_sheets(answers=communes * 400, blocks=blocks)
     return workbook.workbook_save(sheets, path), workbook.YEAR
 
 
@@ -208,6 +203,16 @@ def bench_rows(
         f"reports: demo 2022 × {runs} runs, {communes} communes × {commune_runs}, "
         f"{workers} worker processes"
     )
+    sets = {"demo": runs, "communes": commune_runs}
+    results, engine = sets_measure(sets, communes=communes, workers=workers)
+    return _rows(results, engine=engine, communes=communes, workers=workers)
+
+
+def sets_measure(
+    sets: dict[str, int], *, communes: int, workers: int
+) -> tuple[dict[str, list[dict]], str]:
+    """({set: one result per run}, the database engine): the demo's 2022 and the communes'
+    year built once each, then every run rendered from a fresh copy in its own process."""
     results: dict[str, list[dict]] = {"demo": [], "communes": []}
     with tempfile.TemporaryDirectory(prefix="parindex-bench-reports-") as tmp:
         tmp = Path(tmp)
@@ -222,35 +227,34 @@ def bench_rows(
             commune_env = django_env(databases.create("communes", "base"), tmp / "media-communes")
             manage(commune_env, "import_year", str(workbook))
             manage(commune_env, "compute_results", "--year", str(year))
-            sets = [("demo", 2022)] * runs + [("communes", year)] * commune_runs
-            for name, year_number in sets:
-                database, media = databases.create("run", name), tmp / "media-run"
-                shutil.rmtree(media, ignore_errors=True)
-                if (tmp / f"media-{name}").exists():
-                    shutil.copytree(tmp / f"media-{name}", media)
-                process = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "bench.reports",
-                        "--measure",
-                        str(year_number),
-                        "--workers",
-                        str(workers),
-                    ],
-                    cwd=REPO,
-                    env=django_env(database, media),
-                    capture_output=True,
-                    text=True,
-                )
-                if process.returncode:
-                    raise RuntimeError(process.stdout + process.stderr)
-                results[name].append(json.loads(process.stdout.splitlines()[-1]))
+            runs = [("demo", 2022)] * sets["demo"] + [("communes", year)] * sets["communes"]
+            for name, year_number in runs:
+                results[name].append(_run_measure(databases, tmp, name, year_number, workers))
         finally:
             databases.drop_all()
+    return results, databases.engine
 
+
+def _run_measure(databases: Databases, tmp: Path, name: str, year: int, workers: int) -> dict:
+    """One run of a set, in a fresh process on a fresh copy of its database and media."""
+    database, media = databases.create("run", name), tmp / "media-run"
+    shutil.rmtree(media, ignore_errors=True)
+    if (tmp / f"media-{name}").exists():
+        shutil.copytree(tmp / f"media-{name}", media)
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.reports", "--measure", str(year), "--workers", str(workers)],
+        cwd=REPO,
+        env=django_env(database, media),
+        capture_output=True,
+        text=True,
+    )
+    if process.returncode:
+        raise RuntimeError(process.stdout + process.stderr)
+    return json.loads(process.stdout.splitlines()[-1])
+
+
+def _rows(results: dict[str, list[dict]], *, engine: str, communes: int, workers: int) -> list:
     demo, commune = results["demo"], results["communes"]
-    engine = databases.engine
     floor = "WeasyPrint plain page, Tinos"
     rows = [
         table.row(

@@ -28,10 +28,18 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from . import table
-from .workbook import YEAR, calamine_pass, openpyxl_pass, workbook_save, year_sheets
+from .workbook import (
+    YEAR,
+    calamine_pass,
+    column_values,
+    openpyxl_pass,
+    workbook_save,
+    year_sheets,
+)
 
 RUNS = 5
 LOAD_RUNS = 3  # a run is about 2.5 min: 50 officers for 120 s, then the deadline burst
@@ -91,7 +99,7 @@ def bench_rows(runs: int = RUNS, keep: Path | None = None) -> list[dict]:
         if keep:
             shutil.copy(workbook, keep)
         units = len(sheets["units"]) - 1
-        leaves = sum(1 for row in sheets["criteria"][1:] if row[4])
+        leaves = sum(1 for method in column_values(sheets, "criteria", "method") if method)
         print(
             f"year workbook: {units} units, {leaves} leaves, {len(sheets['scores']) - 1} "
             f"scores, {len(sheets['ballots']) - 1} ballot answers, "
@@ -182,7 +190,7 @@ def about(module_name: str) -> str:
     return " ".join(" ".join(paragraphs[:2]).split())
 
 
-def main() -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measure", nargs=2, metavar=("WORKBOOK", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument(
@@ -205,14 +213,11 @@ def main() -> int:
     parser.add_argument("--commune-runs", type=int, default=None)
     parser.add_argument("--answers", type=int, default=None, help="ballot answers (500,000)")
     parser.add_argument("--communes", type=int, default=None, help="communes in the block (170)")
-    args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
-        return 0
-    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = sorted(set(chosen) - set(BENCHMARKS))
-    if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    return parser
+
+
+def benchmarks_of(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], list]]]:
+    """name → (its module, the function giving its rows with the options asked for)."""
 
     def given(**options) -> dict:
         return {key: value for key, value in options.items() if value is not None}
@@ -234,15 +239,20 @@ def main() -> int:
             **given(runs=args.report_runs, commune_runs=args.commune_runs, communes=args.communes)
         )
 
-    benchmarks = {
+    return {
         "year": ("bench.run", lambda: bench_rows(args.runs, args.keep)),
         "pages": ("bench.pages", pages_rows),
         "load": ("bench.deadline_load", lambda: load_rows(args.load_runs)),
         "surveys": ("bench.surveys", surveys_rows),
         "reports": ("bench.reports", reports_rows),
     }
-    machine = table.machine()
-    started = time.perf_counter()
+
+
+def benchmarks_run(
+    chosen: list[str], benchmarks: dict[str, tuple[str, Callable[[], list]]]
+) -> tuple[list[dict], list[str], list[str]]:
+    """(rows, notes, failed): each chosen benchmark in turn; one that fails or cannot run
+    here is noted, and the others still run."""
     rows: list[dict] = []
     notes: list[str] = []
     failed: list[str] = []
@@ -268,6 +278,23 @@ def main() -> int:
         rows += produced
         if produced:
             notes.append(f"**{name}** ({seconds:.0f} s, `{module_name}`): {about(module_name)}")
+    return rows, notes, failed
+
+
+def main() -> int:
+    parser = arguments()
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure[0]), Path(args.measure[1]))))
+        return 0
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+
+    machine = table.machine()
+    started = time.perf_counter()
+    rows, notes, failed = benchmarks_run(chosen, benchmarks_of(args))
     wall = time.perf_counter() - started
     machine["load average at end"] = table.load_average()
 

@@ -124,11 +124,22 @@ def measure(path: Path) -> dict:
 
 def bench_rows(*, runs: int = RUNS, answers: int = ANSWERS, seed: int = YEAR) -> list[dict]:
     started = time.perf_counter()
-    year, csv_path, xlsx_path = ballot_files(seed=seed, answers=answers)
+    files = ballot_files(seed=seed, answers=answers)
     print(
         f"surveys: {answers:,} answers, files ready in {time.perf_counter() - started:.0f} s; "
         f"{runs} runs"
     )
+    figures, imported = runs_measure(*files, runs=runs)
+    if len(imported) != 1 or min(imported) < answers:
+        raise RuntimeError(f"imports stored {sorted(imported)} answers, expected {answers:,}+")
+    return _rows(figures, size=f"{imported.pop():,} answers")
+
+
+def runs_measure(
+    year: Path, csv_path: Path, xlsx_path: Path, *, runs: int
+) -> tuple[dict[str, list[float]], set[int]]:
+    """({figure: one value per run}, the answer counts the imports stored): per run the three
+    floors, then each file imported into a fresh copy of the year's database."""
     figures: dict[str, list[float]] = {}
     imported: set[int] = set()  # answers stored, by every import of either file
 
@@ -163,10 +174,10 @@ def bench_rows(*, runs: int = RUNS, answers: int = ANSWERS, seed: int = YEAR) ->
                 add(f"{name} peak", result["peak_mb"])
                 add(f"{name} before", result["baseline_mb"])
                 database.unlink()
+    return figures, imported
 
-    if len(imported) != 1 or min(imported) < answers:
-        raise RuntimeError(f"imports stored {sorted(imported)} answers, expected {answers:,}+")
-    size = f"{imported.pop():,} answers"
+
+def _rows(figures: dict[str, list[float]], *, size: str) -> list[dict]:
     openpyxl_floor = "openpyxl read-only pass, same xlsx"
     rows = []
     for name in ("xlsx", "csv"):

@@ -12,6 +12,8 @@ the csv module.
 from __future__ import annotations
 
 import csv
+import functools
+import os
 import random
 import time
 from decimal import Decimal
@@ -21,10 +23,11 @@ import openpyxl
 from openpyxl import Workbook
 
 YEAR = 2022
-BLOCKS = {
+BLOCKS = {  # code: (name, units, unit name prefix, head title)
     "A": ("Sở, ban, ngành tỉnh", 18, "Sở", "Giám đốc Sở"),
     "B": ("UBND cấp huyện", 12, "UBND huyện", "Chủ tịch UBND huyện"),
 }
+RULES = {"B": "3:75;7:75;5:70"}  # block: self_review
 GROUPS = {
     "hdnd": "Đại biểu HĐND tỉnh",
     "mttq": "Ủy ban MTTQ Việt Nam tỉnh",
@@ -44,7 +47,45 @@ RUBRIC = "100:1,5;90:1;70:0,5;0:0"
 HALF = Decimal("0.5")
 QUARTER = Decimal("0.25")
 
-Sheets = dict[str, list[list]]
+Sheets = dict[str, list[list]]  # sheet: [header, row, row, …]
+Rows = list[dict]  # each row by column name; a column left out is blank
+
+
+@functools.cache
+def columns() -> dict[str, tuple[str, ...]]:
+    """The workbook's sheets and columns, from exchange.workbook (their one source). The
+    benchmarks' parent processes build workbooks without Django: it is set up here."""
+    from django.apps import apps
+
+    if not apps.ready:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.settings")
+        django.setup()
+    from exchange.workbook import COLUMNS
+
+    return COLUMNS
+
+
+def sheets_of(rows: dict[str, Rows]) -> Sheets:
+    """Every sheet of the workbook: its header, then its rows' cells in that order."""
+    sheets = {}
+    for sheet, header in columns().items():
+        cells = [list(header)]
+        for row in rows.get(sheet, []):
+            unknown = row.keys() - set(header)
+            if unknown:
+                raise KeyError(f"no such column in {sheet}: {sorted(unknown)}")
+            cells.append([row.get(name) for name in header])
+        sheets[sheet] = cells
+    return sheets
+
+
+def column_values(sheets: Sheets, sheet: str, name: str) -> list:
+    """One column's cells, below the header."""
+    header, *rows = sheets[sheet]
+    index = header.index(name)
+    return [row[index] for row in rows]
 
 
 def text(number: Decimal) -> str:
@@ -52,161 +93,204 @@ def text(number: Decimal) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
-def criteria_tree(block: str, rng: random.Random) -> tuple[list[list], list[tuple], list[str]]:
+def criteria_tree(block: str, rng: random.Random) -> tuple[Rows, list[tuple], list[str]]:
     """Criteria rows (area → criterion → sub-criterion), evidence leaves and survey leaves."""
-    rows: list[list] = []
+    rows: Rows = []
     evidence: list[tuple[str, Decimal, str]] = []  # (code, max, kind: normal/rubric/deduction)
     for area in range(1, 8):
-        area_row = [block, str(area), f"Lĩnh vực {area}", None, None, None, None, None]
+        area_row = {"block": block, "code": str(area), "name": f"Lĩnh vực {area}"}
         rows.append(area_row)
         area_total = Decimal(0)
         for criterion in range(1, 4):
             code = f"{area}.{criterion}"
-            criterion_row = [block, code, f"Tiêu chí {code}", None, None, None, None, None]
+            criterion_row = {"block": block, "code": code, "name": f"Tiêu chí {code}"}
             rows.append(criterion_row)
-            total = Decimal(0)
-            for leaf in range(1, rng.choice((2, 3)) + 1):
-                leaf_code = f"{code}.{leaf}"
-                if area == 2 and criterion == 1 and leaf == 1:
-                    rows.append(
-                        [block, leaf_code, f"Tỷ lệ {leaf_code}", "1,5", "evidence"]
-                        + [None, None, RUBRIC]
-                    )
-                    evidence.append((leaf_code, Decimal("1.5"), "rubric"))
-                    total += Decimal("1.5")
-                    continue
-                maximum = rng.choice((HALF, Decimal(1), Decimal("1.5"), Decimal(2)))
-                cell = float(maximum) if leaf % 2 else text(maximum)
-                rows.append(
-                    [block, leaf_code, f"Tiêu chí thành phần {leaf_code}", cell]
-                    + ["evidence", None, None, None]
-                )
-                evidence.append((leaf_code, maximum, "normal"))
-                total += maximum
-            criterion_row[3] = text(total) if criterion % 2 else None
+            leaf_rows, leaves = _leaves(block, area, criterion, rng)
+            rows += leaf_rows
+            evidence += leaves
+            total = sum((maximum for _code, maximum, _kind in leaves), Decimal(0))
+            if criterion % 2:
+                criterion_row["max_points"] = text(total)
             area_total += total
         if area == 7:
             rows.append(
-                [block, "7.4", "Vi phạm trong thực hiện CCHC", 1, "evidence", None]
-                + ["deduction", None]
+                {
+                    "block": block,
+                    "code": "7.4",
+                    "name": "Vi phạm trong thực hiện CCHC",
+                    "max_points": 1,
+                    "method": "evidence",
+                    "kind": "deduction",
+                }
             )
             evidence.append(("7.4", Decimal(1), "deduction"))
-        area_row[3] = float(area_total)
-    rows.append([block, "8", "Điều tra xã hội học", None, None, 0, None, None])
+        area_row["max_points"] = float(area_total)
+    survey_rows, survey = _survey_area(block)
+    return rows + survey_rows, evidence, survey
+
+
+def _leaves(block: str, area: int, criterion: int, rng: random.Random) -> tuple[Rows, list]:
+    """A criterion's 2–3 evidence leaves (2.1.1 has the rubric): rows and (code, max, kind)."""
+    rows, leaves = [], []
+    for leaf in range(1, rng.choice((2, 3)) + 1):
+        code = f"{area}.{criterion}.{leaf}"
+        row = {"block": block, "code": code, "method": "evidence"}
+        if area == 2 and criterion == 1 and leaf == 1:
+            row.update(name=f"Tỷ lệ {code}", max_points="1,5", rubric=RUBRIC)
+            leaves.append((code, Decimal("1.5"), "rubric"))
+        else:
+            maximum = rng.choice((HALF, Decimal(1), Decimal("1.5"), Decimal(2)))
+            cell = float(maximum) if leaf % 2 else text(maximum)
+            row.update(name=f"Tiêu chí thành phần {code}", max_points=cell)
+            leaves.append((code, maximum, "normal"))
+        rows.append(row)
+    return rows, leaves
+
+
+def _survey_area(block: str) -> tuple[Rows, list[str]]:
+    """Area 8, counted for no class: two criteria of five questioned leaves each."""
+    rows: Rows = [
+        {"block": block, "code": "8", "name": "Điều tra xã hội học", "counts_for_classification": 0}
+    ]
     survey = []
     for criterion in (1, 2):
-        rows.append([block, f"8.{criterion}", f"Hài lòng {criterion}"] + [None] * 5)
+        rows.append({"block": block, "code": f"8.{criterion}", "name": f"Hài lòng {criterion}"})
         for leaf in range(1, 6):
             code = f"8.{criterion}.{leaf}"
-            rows.append([block, code, f"Câu hỏi {code}", 1, "survey", None, None, None])
+            rows.append(
+                {
+                    "block": block,
+                    "code": code,
+                    "name": f"Câu hỏi {code}",
+                    "max_points": 1,
+                    "method": "survey",
+                }
+            )
             survey.append(code)
-    return rows, evidence, survey
+    return rows, survey
 
 
-def score_rows(unit: str, evidence: list[tuple], rng: random.Random) -> list[list]:
+def score_rows(unit: str, evidence: list[tuple], rng: random.Random) -> Rows:
     strength = rng.uniform(0.65, 1.0)  # units differ, so ranks and classes spread
     rows = []
     for code, maximum, kind in evidence:
+        row = {"unit": unit, "criterion": code}
         if kind == "rubric":
             value = Decimal(rng.randint(600, 1000)) / 10
-            rows.append([unit, code, None, None, None, 100, text(value), None, None])
+            row.update(self_value=100, appraised_value=text(value))
         elif kind == "deduction":
             points = rng.choice((Decimal(0), Decimal(0), Decimal(0), HALF, Decimal(1)))
-            rows.append([unit, code, None, float(points), None, None, None, None, None])
+            row.update(appraised_score=float(points))
         elif rng.random() < 0.02:
-            rows.append([unit, code, None, None, 1, None, None, None, "Không áp dụng"])
+            row.update(not_applicable=1, appraisal_note="Không áp dụng")
         else:
             steps = int(maximum / QUARTER)
             share = min(1.0, max(0.0, rng.gauss(strength, 0.15)))
             appraised = QUARTER * round(steps * share)
             note = "Tài liệu kiểm chứng chưa đầy đủ" if appraised < maximum else None
-            rows.append(
-                [unit, code, float(maximum), text(appraised), 0, None, None, "Đã thực hiện", note]
+            row.update(
+                self_score=float(maximum),
+                appraised_score=text(appraised),
+                not_applicable=0,
+                self_note="Đã thực hiện",
+                appraisal_note=note,
             )
+        rows.append(row)
     return rows
 
 
-def year_sheets(*, seed: int = YEAR, answers: int = 10_000) -> Sheets:
+def year_sheets(*, seed: int = YEAR, answers: int = 10_000, blocks: dict = BLOCKS) -> Sheets:
+    """The whole workbook: `blocks` (code: (name, units, prefix, head title)), each with its
+    criteria tree, units and scores, and about `answers` ballot answers."""
     rng = random.Random(seed)
-    sheets: Sheets = {
-        "year": [
-            ["key", "value"],
-            ["year", YEAR],
-            ["name", f"Chỉ số cải cách hành chính năm {YEAR}"],
-            ["self_assessment_opens", "2022-12-20"],
-            ["self_assessment_closes", "2023-01-10"],
-            ["appraisal_opens", "2023-01-11"],
-            ["appraisal_closes", "2023-01-31"],
+    rows: dict[str, Rows] = {
+        "year": _year_rows(),
+        "rules": [
+            {"block": block, "key": "self_review", "value": value}
+            for block, value in RULES.items()
+            if block in blocks
         ],
-        "rules": [["block", "key", "value"], ["B", "self_review", "3:75;7:75;5:70"]],
-        "blocks": [["code", "name"]],
-        "units": [["block", "code", "name", "head_title", "head_name"]],
-        "criteria": [
-            [
-                "block",
-                "code",
-                "name",
-                "max_points",
-                "method",
-                "counts_for_classification",
-                "kind",
-                "rubric",
-            ]
-        ],
-        "scores": [
-            [
-                "unit",
-                "criterion",
-                "self_score",
-                "appraised_score",
-                "not_applicable",
-                "self_value",
-                "appraised_value",
-                "self_note",
-                "appraisal_note",
-            ]
-        ],
-        "groups": [["code", "name"], *([code, name] for code, name in GROUPS.items())],
+        "groups": [{"code": code, "name": name} for code, name in GROUPS.items()],
         "scales": [
-            ["scale", "option", "label", "coefficient", "counted"],
-            *(["muc5", *option] for option in SCALE),
+            {"scale": "muc5", "option": o, "label": label, "coefficient": c, "counted": counted}
+            for o, label, c, counted in SCALE
         ],
-        "questions": [["block", "criterion", "scale", "groups", "text"]],
-        "ballots": [["ballot", "group", "unit", "criterion", "option"]],
     }
+    for sheet in ("blocks", "units", "criteria", "scores", "questions"):
+        rows[sheet] = []
     questions: list[tuple[str, str, list[str]]] = []  # (block, criterion, groups)
-    units: list[tuple[str, str]] = []
-    for block, (name, count, prefix, head_title) in BLOCKS.items():
-        sheets["blocks"].append([block, name])
-        rows, evidence, survey = criteria_tree(block, rng)
-        sheets["criteria"].extend(rows)
+    units: list[tuple[str, str]] = []  # (block, unit)
+    for block, (name, count, prefix, head_title) in blocks.items():
+        rows["blocks"].append({"code": block, "name": name})
+        tree, evidence, survey = criteria_tree(block, rng)
+        rows["criteria"] += tree
         for n in range(1, count + 1):
             unit = f"{block}{n}"
             units.append((block, unit))
-            sheets["units"].append(
-                [block, unit, f"{prefix} số {n}", head_title, f"Người đứng đầu {unit}"]
+            rows["units"].append(
+                {
+                    "block": block,
+                    "code": unit,
+                    "name": f"{prefix} số {n}",
+                    "head_title": head_title,
+                    "head_name": f"Người đứng đầu {unit}",
+                }
             )
-            sheets["scores"].extend(score_rows(unit, evidence, rng))
+            rows["scores"] += score_rows(unit, evidence, rng)
         for code in survey:
             groups = rng.sample(sorted(GROUPS), k=rng.randint(2, 4))
             questions.append((block, code, groups))
-            sheets["questions"].append(
-                [block, code, "muc5", ";".join(groups), f"Ông/bà đánh giá thế nào về {code}?"]
+            rows["questions"].append(
+                {
+                    "block": block,
+                    "criterion": code,
+                    "scale": "muc5",
+                    "groups": ";".join(groups),
+                    "text": f"Ông/bà đánh giá thế nào về {code}?",
+                }
             )
+    rows["ballots"] = ballot_rows(units, questions, rng, answers)
+    return sheets_of(rows)
 
+
+def _year_rows() -> Rows:
+    return [
+        {"key": key, "value": value}
+        for key, value in (
+            ("year", YEAR),
+            ("name", f"Chỉ số cải cách hành chính năm {YEAR}"),
+            ("self_assessment_opens", "2022-12-20"),
+            ("self_assessment_closes", "2023-01-10"),
+            ("appraisal_opens", "2023-01-11"),
+            ("appraisal_closes", "2023-01-31"),
+        )
+    ]
+
+
+def ballot_rows(units: list, questions: list, rng: random.Random, answers: int) -> Rows:
+    """At least `answers` answers: a ballot rates one or two units on every question open
+    to its group."""
     options = [option for option, *_ in SCALE]
-    ballots = sheets["ballots"]
+    rows: Rows = []
     number = 0
-    while len(ballots) - 1 < answers:
+    while len(rows) < answers:
         number += 1
         group = rng.choice(sorted(GROUPS))
-        # A ballot rates one or two units on every question open to its group.
         for block, unit in rng.sample(units, k=rng.choice((1, 2))):
             for q_block, criterion, groups in questions:
                 if q_block == block and group in groups:
                     option = rng.choices(options, OPTION_WEIGHTS)[0]
-                    ballots.append([f"P{number:05d}", group, unit, criterion, option])
-    return sheets
+                    ballot = f"P{number:05d}"
+                    rows.append(
+                        {
+                            "ballot": ballot,
+                            "group": group,
+                            "unit": unit,
+                            "criterion": criterion,
+                            "option": option,
+                        }
+                    )
+    return rows
 
 
 def workbook_save(sheets: Sheets, path: Path) -> Path:

@@ -18,7 +18,9 @@ DEMO_USERS = [
 
 
 def demo_users_create() -> list[tuple[str, str, str]]:
-    """Create or reset the demo logins; returns (username, role label, unit) rows."""
+    """Create the demo logins, or reset them: names, roles and the password DEMO_PASSWORD.
+    Setting a password ends every session of that user. Returns (username, role label,
+    unit) rows."""
     User = get_user_model()
     rows = []
     for username, full_name, role, unit_code, is_staff in DEMO_USERS:
@@ -32,4 +34,26 @@ def demo_users_create() -> list[tuple[str, str, str]]:
         unit = Unit.objects.get(code=unit_code) if unit_code else None
         Membership.objects.get_or_create(user=user, role=role, unit=unit)
         rows.append((username, Membership.Role(role).label, unit.name if unit else "–"))
+    return rows
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo logins as (username, role label, unit) rows, read only: nothing is created
+    or changed. A login this database does not have yet says so."""
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[row[0] for row in DEMO_USERS])
+        .values_list("username", flat=True)
+    )
+    units = dict(
+        Unit.objects.filter(code__in=[row[3] for row in DEMO_USERS if row[3]]).values_list(
+            "code", "name"
+        )
+    )
+    rows = []
+    for username, _full_name, role, unit_code, _is_staff in DEMO_USERS:
+        unit = units.get(unit_code, unit_code) if unit_code else "–"
+        if username not in existing:
+            unit += " (chưa có tài khoản: chạy load_demo)"
+        rows.append((username, Membership.Role(role).label, unit))
     return rows

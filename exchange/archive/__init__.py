@@ -14,10 +14,11 @@ imports the workbook, re-creates the files and their links, recomputes the resul
 compares them with `results.json`. Files copied into MEDIA_ROOT are removed again if
 anything fails.
 
-    format.py  member names, limits, checksums
-    export.py  archive_export
-    verify.py  archive_verify and every check made before anything is written
-    load.py    archive_import: the one transaction, and the results comparison
+    format.py    member names, limits, checksums
+    export.py    archive_export
+    verify.py    archive_verify and every check made before anything is written
+    evidence.py  evidence.json checked: the files and explanations to re-create
+    load.py      archive_import: the one transaction, and the results comparison
 """
 
 from .export import ArchiveSummary, archive_export

@@ -23,8 +23,9 @@ from criteria.models import Criterion, Participation, Year
 from evidence.models import EvidenceFile, Score
 
 from ..workbook import YearData, year_data_write
+from .evidence import EvidencePlan, ExplanationRecord, FileRecord
 from .format import MANIFEST, RESULTS, HashingReader, rank_change_base
-from .verify import EvidencePlan, ExplanationRecord, FileRecord, Verified, archive_check
+from .verify import Verified, archive_check
 
 MAX_ERRORS_SHOWN = 50
 MISSING = object()
@@ -67,20 +68,16 @@ def _import_write(
     *,
     replace: bool,
 ) -> ImportSummary:
+    """The one transaction: the workbook, the evidence files copied in and linked, the
+    explanations, the results checked. Files copied are removed again if anything fails."""
     manifest, records, explanations = verified.manifest, plan.files, plan.explanations
     written: list[str] = []
-    replaced_names: list[str] = []
-    storage_field = EvidenceFile._meta.get_field("file")
+    storage = EvidenceFile._meta.get_field("file").storage
     usernames = {r.uploaded_by for r in records} | {e.by for e in explanations}
     usernames.discard(None)
     try:
         with transaction.atomic():
-            if replace:
-                replaced_names = list(
-                    EvidenceFile.objects.filter(participation__year__year=data.year).values_list(
-                        "file", flat=True
-                    )
-                )
+            replaced_names = _stored_file_names(data.year) if replace else []
             year, counts = year_data_write(data=data, replace=replace)
             if year.status != manifest["year_status"]:
                 # The workbook knows only draft and published; the archive keeps the rest.
@@ -91,57 +88,8 @@ def _import_write(
                 p.unit.code: p
                 for p in Participation.objects.filter(year=year).select_related("unit", "year")
             }
-            created: dict[int, EvidenceFile] = {}
-            for record in records:
-                evidence_file = EvidenceFile(
-                    participation=participations[record.unit],
-                    original_name=record.original_name,
-                    kind=record.kind,
-                    size=record.size,
-                    sha256=record.sha256,
-                    uploaded_by=users.get(record.uploaded_by),
-                    replaces=created.get(record.replaces),
-                )
-                # A new random name under evidence/<year>/<unit>/, as uploads get; noted
-                # before writing, so that a copy failing half-way is removed too.
-                name = storage_field.generate_filename(evidence_file, record.member)
-                written.append(name)
-                with archive.open(record.member) as member:
-                    reader = HashingReader(member)
-                    evidence_file.file.name = written[-1] = storage_field.storage.save(
-                        name, File(reader), max_length=storage_field.max_length
-                    )
-                if reader.digest.hexdigest() != record.sha256 or reader.size != record.size:
-                    raise ValidationError(
-                        f"Thành phần '{record.member}' thay đổi trong khi nhập: SHA-256 "
-                        f"{reader.digest.hexdigest()}, {MANIFEST} ghi {record.sha256}."
-                    )
-                evidence_file.save()
-                created[record.id] = evidence_file
-            kept_times = []
-            for record in records:
-                if record.uploaded_at is not None:
-                    created[record.id].uploaded_at = record.uploaded_at
-                    kept_times.append(created[record.id])
-            EvidenceFile.objects.bulk_update(kept_times, ["uploaded_at"], batch_size=1000)
-            scores = _scores_for(year, participations, records, explanations)
-            Through = Score.evidence.through
-            Through.objects.bulk_create(
-                (
-                    Through(score_id=scores[r.unit, code], evidencefile_id=created[r.id].pk)
-                    for r in records
-                    for code in r.criteria
-                ),
-                batch_size=1000,
-            )
-            for item in explanations:
-                explanation = Explanation.objects.create(
-                    score_id=scores[item.unit, item.criterion],
-                    note=item.note,
-                    by=users.get(item.by),
-                    at=item.at,
-                )
-                explanation.files.set([created[i] for i in item.files])
+            created = _files_create(archive, records, participations, users, written)
+            _links_create(year, participations, plan, created, users)
             summary = ImportSummary(
                 year=year,
                 counts=counts,
@@ -157,9 +105,90 @@ def _import_write(
                 transaction.on_commit(lambda: _delete_unreferenced(replaced_names))
     except BaseException:
         for name in written:
-            storage_field.storage.delete(name)
+            storage.delete(name)
         raise
     return summary
+
+
+def _stored_file_names(year: int) -> list[str]:
+    """The files of the year being replaced: deleted once nothing refers to them."""
+    return list(
+        EvidenceFile.objects.filter(participation__year__year=year).values_list("file", flat=True)
+    )
+
+
+def _files_create(
+    archive: zipfile.ZipFile,
+    records: list[FileRecord],
+    participations: dict[str, Participation],
+    users: dict,
+    written: list[str],
+) -> dict[int, EvidenceFile]:
+    """Each file copied into MEDIA_ROOT (its name noted in `written`) and its row created,
+    replaced versions first; archive id → the new row."""
+    storage_field = EvidenceFile._meta.get_field("file")
+    created: dict[int, EvidenceFile] = {}
+    for record in records:
+        evidence_file = EvidenceFile(
+            participation=participations[record.unit],
+            original_name=record.original_name,
+            kind=record.kind,
+            size=record.size,
+            sha256=record.sha256,
+            uploaded_by=users.get(record.uploaded_by),
+            replaces=created.get(record.replaces),
+        )
+        # A new random name under evidence/<year>/<unit>/, as uploads get; noted
+        # before writing, so that a copy failing half-way is removed too.
+        name = storage_field.generate_filename(evidence_file, record.member)
+        written.append(name)
+        with archive.open(record.member) as member:
+            reader = HashingReader(member)
+            evidence_file.file.name = written[-1] = storage_field.storage.save(
+                name, File(reader), max_length=storage_field.max_length
+            )
+        if reader.digest.hexdigest() != record.sha256 or reader.size != record.size:
+            raise ValidationError(
+                f"Thành phần '{record.member}' thay đổi trong khi nhập: SHA-256 "
+                f"{reader.digest.hexdigest()}, {MANIFEST} ghi {record.sha256}."
+            )
+        evidence_file.save()
+        created[record.id] = evidence_file
+    kept_times = []
+    for record in records:
+        if record.uploaded_at is not None:
+            created[record.id].uploaded_at = record.uploaded_at
+            kept_times.append(created[record.id])
+    EvidenceFile.objects.bulk_update(kept_times, ["uploaded_at"], batch_size=1000)
+    return created
+
+
+def _links_create(
+    year: Year,
+    participations: dict[str, Participation],
+    plan: EvidencePlan,
+    created: dict[int, EvidenceFile],
+    users: dict,
+) -> None:
+    """Each file on the leaves it was linked to, and the explanations with their files."""
+    scores = _scores_for(year, participations, plan.files, plan.explanations)
+    Through = Score.evidence.through
+    Through.objects.bulk_create(
+        (
+            Through(score_id=scores[r.unit, code], evidencefile_id=created[r.id].pk)
+            for r in plan.files
+            for code in r.criteria
+        ),
+        batch_size=1000,
+    )
+    for item in plan.explanations:
+        explanation = Explanation.objects.create(
+            score_id=scores[item.unit, item.criterion],
+            note=item.note,
+            by=users.get(item.by),
+            at=item.at,
+        )
+        explanation.files.set([created[i] for i in item.files])
 
 
 def _scores_for(

@@ -4,8 +4,19 @@
     year_workbook_export(year=year, out=path)        → the path written
     year_workbook_render(year=year)                  → (filename, content type, bytes)
 
+    COLUMNS[sheet]                                   → its columns in order: the header row
+
 Reading (calamine) → validation into plain data, every error collected as
 `sheet!row: column: reason` → one transaction of bulk inserts.
+
+    columns.py            the sheets and their columns (bench/ and tests/ read them too)
+    read.py, cells.py     the sheets as numbered rows; one row's cells parsed
+    validate.py           the order of the checks; the year, blocks, rules and units sheets
+    validate_criteria.py  the criteria tree and the scores
+    validate_surveys.py   groups, scales, questions; the codes ballots are checked against
+    year_data.py          the plain data validation gives
+    write.py              storing it: one transaction of bulk inserts
+    export.py             the year written back as its workbook
 """
 
 from __future__ import annotations
@@ -17,12 +28,15 @@ from django.core.exceptions import ValidationError
 
 from criteria.models import Year
 
+from .columns import COLUMNS
 from .export import year_workbook_export, year_workbook_render, year_workbook_write
 from .read import workbook_read
-from .validate import YearData, workbook_validate, year_target_check
+from .validate import workbook_validate, year_target_check
 from .write import year_data_delete, year_data_write
+from .year_data import YearData
 
 __all__ = [
+    "COLUMNS",
     "YearData",
     "workbook_check",
     "year_data_delete",

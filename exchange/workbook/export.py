@@ -24,7 +24,7 @@ from surveys.models import Answer, Question, RespondentGroup, ScaleOption
 from units.models import Block
 
 from .cells import LOCAL
-from .read import columns_of
+from .columns import COLUMNS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RULE_FIELDS = tuple(DEFAULT_RULES)
@@ -49,7 +49,7 @@ def year_workbook_write(*, year: Year, out: BinaryIO) -> None:
     workbook = Workbook(write_only=True)
     for sheet, rows in _sheets(year):
         worksheet = workbook.create_sheet(sheet)
-        worksheet.append(columns_of(sheet))
+        worksheet.append(COLUMNS[sheet])
         for row in rows:
             worksheet.append([_cell(worksheet, value) for value in row])
     workbook.save(out)
@@ -94,6 +94,7 @@ def _closes(value: datetime.datetime | None) -> str | None:
 
 
 def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
+    """Every sheet's rows, in the order of COLUMNS; the largest are streamed."""
     participations = sorted(
         Participation.objects.filter(year=year).select_related("unit", "block"),
         key=lambda p: (p.block.code, unit_code_key(p.unit.code)),
@@ -113,20 +114,7 @@ def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
     )
     blocks = list(Block.objects.filter(pk__in=block_ids).order_by("code"))
 
-    yield (
-        "year",
-        [
-            ["year", year.year],
-            ["name", year.name],
-            ["self_assessment_opens", _opens(year.self_assessment_opens)],
-            ["self_assessment_closes", _closes(year.self_assessment_closes)],
-            ["appraisal_opens", _opens(year.appraisal_opens)],
-            ["appraisal_closes", _closes(year.appraisal_closes)],
-            ["explanation_opens", _opens(year.explanation_opens)],
-            ["explanation_closes", _closes(year.explanation_closes)],
-            ["published_on", year.published_on.isoformat() if year.published_on else None],
-        ],
-    )
+    yield "year", _year_rows(year)
     yield (
         "rules",
         [[rule.block.code, key, getattr(rule, key)] for rule in rules for key in RULE_FIELDS],
@@ -136,69 +124,82 @@ def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
         "units",
         [[p.block.code, p.unit.code, p.name, p.head_title, p.head_name] for p in participations],
     )
-    yield (
-        "criteria",
-        [
-            [
-                c.block.code,
-                c.code,
-                c.name,
-                c.max_points,
-                c.method if c.is_leaf else None,
-                _flag(c.counts_for_classification) if c.parent_id is None else None,
-                c.kind,
-                format_rubric(c.rubric) if c.rubric else None,
-            ]
-            for c in criteria
-        ],
-    )
-    yield (
-        "scores",
-        (
-            [
-                unit_code,
-                criterion_code,
-                s.self_score,
-                s.appraised_score,
-                1 if s.not_applicable else None,
-                s.self_value,
-                s.appraised_value,
-                s.self_note,
-                s.appraisal_note,
-            ]
-            for s, unit_code, criterion_code in _scores(year)
-        ),
-    )
+    yield "criteria", [_criterion_row(c) for c in criteria]
+    yield "scores", _score_rows(year)
     yield (
         "groups",
         RespondentGroup.objects.filter(year=year).order_by("code").values_list("code", "name"),
     )
-    yield (
-        "scales",
-        (
-            [scale, code, label, coefficient, int(counted)]
-            for scale, code, label, coefficient, counted in ScaleOption.objects.filter(
-                scale__year=year
-            )
-            .order_by("scale__code", "position", "pk")
-            .values_list("scale__code", "code", "label", "coefficient", "counted")
-        ),
-    )
+    yield "scales", _scale_rows(year)
     yield "questions", _questions(year)
-    yield (
-        "ballots",
-        (
-            Answer.objects.filter(ballot__year=year)
-            .order_by("pk")
-            .values_list(
-                "ballot__code",
-                "ballot__group__code",
-                "participation__unit__code",
-                "criterion__code",
-                "option__code",
-            )
-            .iterator(chunk_size=5000)
-        ),
+    yield "ballots", _ballot_rows(year)
+
+
+def _year_rows(year: Year) -> list[list]:
+    return [
+        ["year", year.year],
+        ["name", year.name],
+        ["self_assessment_opens", _opens(year.self_assessment_opens)],
+        ["self_assessment_closes", _closes(year.self_assessment_closes)],
+        ["appraisal_opens", _opens(year.appraisal_opens)],
+        ["appraisal_closes", _closes(year.appraisal_closes)],
+        ["explanation_opens", _opens(year.explanation_opens)],
+        ["explanation_closes", _closes(year.explanation_closes)],
+        ["published_on", year.published_on.isoformat() if year.published_on else None],
+    ]
+
+
+def _criterion_row(c: Criterion) -> list:
+    return [
+        c.block.code,
+        c.code,
+        c.name,
+        c.max_points,
+        c.method if c.is_leaf else None,
+        _flag(c.counts_for_classification) if c.parent_id is None else None,
+        c.kind,
+        format_rubric(c.rubric) if c.rubric else None,
+    ]
+
+
+def _score_rows(year: Year) -> Iterable[list]:
+    return (
+        [
+            unit_code,
+            criterion_code,
+            s.self_score,
+            s.appraised_score,
+            1 if s.not_applicable else None,
+            s.self_value,
+            s.appraised_value,
+            s.self_note,
+            s.appraisal_note,
+        ]
+        for s, unit_code, criterion_code in _scores(year)
+    )
+
+
+def _scale_rows(year: Year) -> Iterable[list]:
+    return (
+        [scale, code, label, coefficient, int(counted)]
+        for scale, code, label, coefficient, counted in ScaleOption.objects.filter(scale__year=year)
+        .order_by("scale__code", "position", "pk")
+        .values_list("scale__code", "code", "label", "coefficient", "counted")
+    )
+
+
+def _ballot_rows(year: Year) -> Iterable[tuple]:
+    return (
+        Answer.objects.filter(ballot__year=year)
+        .order_by("pk")
+        .values_list(
+            "ballot__code",
+            "ballot__group__code",
+            "participation__unit__code",
+            "criterion__code",
+            "option__code",
+        )
+        .iterator(chunk_size=5000)
     )
 
 

@@ -7,43 +7,11 @@ from typing import BinaryIO
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from surveys.ballots import BALLOT_COLUMNS, cell_text, location, table_rows
+from surveys.ballots import cell_text, location, table_rows
 
-# sheet → (required columns, optional columns), in the order export_year writes them.
-SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "year": (("key", "value"), ()),
-    "rules": (("block", "key", "value"), ()),
-    "blocks": (("code", "name"), ()),
-    "units": (("block", "code", "name"), ("head_title", "head_name")),
-    "criteria": (
-        ("block", "code", "name"),
-        ("max_points", "method", "counts_for_classification", "kind", "rubric"),
-    ),
-    "scores": (
-        ("unit", "criterion"),
-        (
-            "self_score",
-            "appraised_score",
-            "not_applicable",
-            "self_value",
-            "appraised_value",
-            "self_note",
-            "appraisal_note",
-        ),
-    ),
-    "groups": (("code", "name"), ()),
-    "scales": (("scale", "option", "label", "coefficient"), ("counted",)),
-    "questions": (("block", "criterion", "scale", "groups"), ("text",)),
-    "ballots": (BALLOT_COLUMNS, ()),
-}
-REQUIRED_SHEETS = ("year", "blocks", "units", "criteria")
+from .columns import REQUIRED_SHEETS, SHEETS
 
 Rows = list[tuple[int, dict]]
-
-
-def columns_of(sheet: str) -> tuple[str, ...]:
-    required, optional = SHEETS[sheet]
-    return required + optional
 
 
 def workbook_read(source: str | Path | BinaryIO) -> tuple[dict[str, Rows], list[str]]:

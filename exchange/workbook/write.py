@@ -21,7 +21,7 @@ from surveys.models import (
 )
 from units.models import Block, Unit
 
-from .validate import YearData
+from .year_data import YearData
 
 BATCH_SIZE = 2000
 

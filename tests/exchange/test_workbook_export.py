@@ -10,6 +10,7 @@ from appraisal.results import results_document
 from appraisal.services.compute import results_compute
 from criteria.models import Year
 from exchange.workbook import (
+    COLUMNS,
     year_data_delete,
     year_workbook_export,
     year_workbook_import,
@@ -20,7 +21,9 @@ from tests.exchange.workbook_factory import save_workbook, set_cell, year_key_ro
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
-COLUMNS = {
+# INTERFACES.md §2, typed out on purpose: the one copy of the public format, that
+# exchange.workbook.COLUMNS (which everything else reads) is held to.
+INTERFACE_COLUMNS = {
     "year": ["key", "value"],
     "rules": ["block", "key", "value"],
     "blocks": ["code", "name"],
@@ -96,11 +99,15 @@ def test_round_trip_with_replace(tmp_path, year):
     assert Answer.objects.count() == 7
 
 
+def test_the_workbook_columns_are_those_of_the_interface():
+    assert {sheet: list(columns) for sheet, columns in COLUMNS.items()} == INTERFACE_COLUMNS
+
+
 @pytest.mark.django_db
 def test_every_sheet_and_column_is_written(tmp_path, year):
     cells = cells_of(year_workbook_export(year=year, out=tmp_path / "out.xlsx"))
-    assert list(cells) == list(COLUMNS)
-    for sheet, columns in COLUMNS.items():
+    assert list(cells) == list(INTERFACE_COLUMNS)
+    for sheet, columns in INTERFACE_COLUMNS.items():
         assert list(cells[sheet][0]) == columns
 
 

@@ -4,6 +4,7 @@
     set_cell(sheets, "scores", 3, "appraised_score", "9")   # spreadsheet row 3
     row = add_row(sheets, "ballots", ballot="P9", ...)      # its spreadsheet row number
     path = save_workbook(sheets, tmp_path / "2022.xlsx")
+    errors = import_errors(path)             # a refused import_year's lines; nothing written
 
 Row numbers are the spreadsheet's: the header is row 1, so `sheets[s][n - 1]` is row n.
 The year (2022, block A, units A1 and A2) holds: an inner area with a given maximum, an
@@ -14,119 +15,163 @@ and ballots. Numbers mix numeric cells and comma-decimal text.
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from openpyxl import Workbook
+
+from criteria.models import Criterion, Participation, Year
+from evidence.models import Score
+from exchange.workbook import COLUMNS
+from surveys.models import Answer, Ballot
+from units.models import Block, Unit
 
 YEAR = 2022
 
-_SHEETS: dict[str, list[list]] = {
+
+def _unit(code: str, name: str, head_name: str) -> dict:
+    return {
+        "block": "A",
+        "code": code,
+        "name": name,
+        "head_title": "Giám đốc Sở",
+        "head_name": head_name,
+    }
+
+
+def _criterion(code: str, name: str, **columns) -> dict:
+    return {"block": "A", "code": code, "name": name, **columns}
+
+
+def _option(code: str, label: str, coefficient, **columns) -> dict:
+    return {"scale": "muc4", "option": code, "label": label, "coefficient": coefficient, **columns}
+
+
+def _answer(ballot, group: str, unit: str, criterion: str, option: str) -> dict:
+    return {
+        "ballot": ballot,
+        "group": group,
+        "unit": unit,
+        "criterion": criterion,
+        "option": option,
+    }
+
+
+# The valid year, row by row, each row by column name (a column left out is blank); the
+# header and the order of the cells come from the workbook's own COLUMNS.
+_ROWS: dict[str, list[dict]] = {
     "year": [
-        ["key", "value"],
-        ["year", YEAR],
-        ["name", "Chỉ số CCHC năm 2022"],
-        ["self_assessment_opens", "2022-12-25"],
-        ["self_assessment_closes", "2023-01-10"],
-        ["appraisal_opens", "2023-01-11"],
-        ["appraisal_closes", "2023-01-16"],
-        ["published_on", None],
+        {"key": "year", "value": YEAR},
+        {"key": "name", "value": "Chỉ số CCHC năm 2022"},
+        {"key": "self_assessment_opens", "value": "2022-12-25"},
+        {"key": "self_assessment_closes", "value": "2023-01-10"},
+        {"key": "appraisal_opens", "value": "2023-01-11"},
+        {"key": "appraisal_closes", "value": "2023-01-16"},
+        {"key": "published_on"},
     ],
-    "rules": [
-        ["block", "key", "value"],
-        ["A", "self_review", "1:75"],
-    ],
-    "blocks": [
-        ["code", "name"],
-        ["A", "Sở, ban, ngành tỉnh"],
-    ],
+    "rules": [{"block": "A", "key": "self_review", "value": "1:75"}],
+    "blocks": [{"code": "A", "name": "Sở, ban, ngành tỉnh"}],
     "units": [
-        ["block", "code", "name", "head_title", "head_name"],
-        ["A", "A1", "Sở Giao thông vận tải", "Giám đốc Sở", "Nguyễn Văn An"],
-        ["A", "A2", "Sở Y tế", "Giám đốc Sở", "Trần Thị Bình"],
+        _unit("A1", "Sở Giao thông vận tải", "Nguyễn Văn An"),
+        _unit("A2", "Sở Y tế", "Trần Thị Bình"),
     ],
     "criteria": [
-        [
-            "block",
-            "code",
-            "name",
-            "max_points",
-            "method",
-            "counts_for_classification",
-            "kind",
-            "rubric",
-        ],
-        ["A", "1", "Công tác chỉ đạo, điều hành cải cách hành chính", 4, None, None, None, None],
-        ["A", "1.1", "Kế hoạch CCHC năm", 2, "evidence", None, None, None],
-        [
-            "A",
+        _criterion("1", "Công tác chỉ đạo, điều hành cải cách hành chính", max_points=4),
+        _criterion("1.1", "Kế hoạch CCHC năm", max_points=2, method="evidence"),
+        _criterion(
             "1.2",
             "Tỷ lệ hồ sơ giải quyết đúng hạn",
-            "2",
-            "evidence",
-            None,
-            "normal",
-            "100:2;80:1;0:0",
-        ],
-        ["A", "1.3", "Vi phạm kỷ luật hành chính", "0,5", "evidence", None, "deduction", None],
-        ["A", "2", "Đánh giá qua điều tra xã hội học", None, None, None, None, None],
-        ["A", "2.1", "Ý kiến đánh giá của các tổ chức", None, None, None, None, None],
-        ["A", "2.1.1", "Chất lượng văn bản", 1, "survey", None, None, None],
-        ["A", "2.1.2", "Thái độ công chức", 1.5, "survey", None, None, None],
-        ["A", "2.2", "SIPAS", 1, "survey", None, None, None],
+            max_points="2",
+            method="evidence",
+            kind="normal",
+            rubric="100:2;80:1;0:0",
+        ),
+        _criterion(
+            "1.3",
+            "Vi phạm kỷ luật hành chính",
+            max_points="0,5",
+            method="evidence",
+            kind="deduction",
+        ),
+        _criterion("2", "Đánh giá qua điều tra xã hội học"),
+        _criterion("2.1", "Ý kiến đánh giá của các tổ chức"),
+        _criterion("2.1.1", "Chất lượng văn bản", max_points=1, method="survey"),
+        _criterion("2.1.2", "Thái độ công chức", max_points=1.5, method="survey"),
+        _criterion("2.2", "SIPAS", max_points=1, method="survey"),
     ],
     "scores": [
-        [
-            "unit",
-            "criterion",
-            "self_score",
-            "appraised_score",
-            "not_applicable",
-            "self_value",
-            "appraised_value",
-            "self_note",
-            "appraisal_note",
-        ],
-        ["A1", "1.1", 2, "1,5", None, None, None, "Đã ban hành kế hoạch", "Ban hành muộn"],
-        ["A1", "1.2", None, None, None, 100, "85,5", None, None],
-        ["A1", "1.3", None, "0,25", None, None, None, None, "Một trường hợp"],
-        ["A2", "1.1", 2, 2, 0, None, None, None, None],
-        ["A2", "1.2", None, None, 1, None, None, None, None],
+        {
+            "unit": "A1",
+            "criterion": "1.1",
+            "self_score": 2,
+            "appraised_score": "1,5",
+            "self_note": "Đã ban hành kế hoạch",
+            "appraisal_note": "Ban hành muộn",
+        },
+        {"unit": "A1", "criterion": "1.2", "self_value": 100, "appraised_value": "85,5"},
+        {
+            "unit": "A1",
+            "criterion": "1.3",
+            "appraised_score": "0,25",
+            "appraisal_note": "Một trường hợp",
+        },
+        {
+            "unit": "A2",
+            "criterion": "1.1",
+            "self_score": 2,
+            "appraised_score": 2,
+            "not_applicable": 0,
+        },
+        {"unit": "A2", "criterion": "1.2", "not_applicable": 1},
     ],
     "groups": [
-        ["code", "name"],
-        ["hdnd", "Đại biểu HĐND tỉnh"],
-        ["nguoi_dan", "Người dân, doanh nghiệp"],
+        {"code": "hdnd", "name": "Đại biểu HĐND tỉnh"},
+        {"code": "nguoi_dan", "name": "Người dân, doanh nghiệp"},
     ],
     "scales": [
-        ["scale", "option", "label", "coefficient", "counted"],
-        ["muc4", "A", "Rất tốt", 1, None],
-        ["muc4", "B", "Tốt", "0,75", 1],
-        ["muc4", "C", "Trung bình", 0.5, None],
-        ["muc4", "D", "Kém", 0, None],
-        ["muc4", "E", "Không biết / không trả lời", 0, 0],
+        _option("A", "Rất tốt", 1),
+        _option("B", "Tốt", "0,75", counted=1),
+        _option("C", "Trung bình", 0.5),
+        _option("D", "Kém", 0),
+        _option("E", "Không biết / không trả lời", 0, counted=0),
     ],
     "questions": [
-        ["block", "criterion", "scale", "groups", "text"],
-        ["A", "2.1.1", "muc4", "hdnd;nguoi_dan", "Văn bản của đơn vị có rõ ràng, kịp thời?"],
-        ["A", "2.1.2", "muc4", "hdnd", None],
+        {
+            "block": "A",
+            "criterion": "2.1.1",
+            "scale": "muc4",
+            "groups": "hdnd;nguoi_dan",
+            "text": "Văn bản của đơn vị có rõ ràng, kịp thời?",
+        },
+        {"block": "A", "criterion": "2.1.2", "scale": "muc4", "groups": "hdnd"},
     ],
     "ballots": [
-        ["ballot", "group", "unit", "criterion", "option"],
-        ["P1", "hdnd", "A1", "2.1.1", "A"],
-        ["P1", "hdnd", "A1", "2.1.2", "B"],
-        ["P1", "hdnd", "A2", "2.1.1", "C"],
-        ["P1", "hdnd", "A2", "2.1.2", "D"],
-        ["P2", "nguoi_dan", "A1", "2.1.1", "E"],
-        ["P2", "nguoi_dan", "A2", "2.1.1", "B"],
-        [1001, "nguoi_dan", "A1", "2.1.1", "B"],
+        _answer("P1", "hdnd", "A1", "2.1.1", "A"),
+        _answer("P1", "hdnd", "A1", "2.1.2", "B"),
+        _answer("P1", "hdnd", "A2", "2.1.1", "C"),
+        _answer("P1", "hdnd", "A2", "2.1.2", "D"),
+        _answer("P2", "nguoi_dan", "A1", "2.1.1", "E"),
+        _answer("P2", "nguoi_dan", "A2", "2.1.1", "B"),
+        _answer(1001, "nguoi_dan", "A1", "2.1.1", "B"),
     ],
 }
 
 
 def year_sheets() -> dict[str, list[list]]:
     """A fresh copy of the valid workbook's rows, header first."""
-    return copy.deepcopy(_SHEETS)
+    return {
+        sheet: [list(COLUMNS[sheet]), *(cells_of(sheet, row) for row in rows)]
+        for sheet, rows in _ROWS.items()
+    }
+
+
+def cells_of(sheet: str, values: dict) -> list:
+    """A row given by column names, as the sheet's cells in order."""
+    unknown = set(values) - set(COLUMNS[sheet])
+    assert not unknown, f"no such column in {sheet}: {unknown}"
+    return [values.get(name) for name in COLUMNS[sheet]]
 
 
 def column(sheets: dict[str, list[list]], sheet: str, name: str) -> int:
@@ -172,54 +217,19 @@ def write_year_workbook(path: Path, **changes) -> Path:
     return save_workbook(sheets, path)
 
 
-def large_year_sheets(*, units: int = 30, answers: int = 10_000) -> dict[str, list[list]]:
-    """A realistic-size year for benchmarks: one block of `units` units, 7 evidence areas of
-    4 leaves (one with a rubric), a survey area of 10 questions, and about `answers` ballot
-    answers (each ballot rates every unit on every question).
-    """
-    import random
+def stored_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Year, Block, Unit, Participation, Criterion, Score, Ballot, Answer)
+    }
 
-    rng = random.Random(2022)
-    sheets = year_sheets()
-    sheets["rules"] = sheets["rules"][:1]
-    sheets["units"] = sheets["units"][:1] + [
-        ["A", f"A{n}", f"Sở số {n}", "Giám đốc Sở", f"Người đứng đầu {n}"]
-        for n in range(1, units + 1)
-    ]
-    criteria = sheets["criteria"][:1]
-    leaves = []
-    for area in range(1, 8):
-        criteria.append(["A", str(area), f"Lĩnh vực {area}", None, None, None, None, None])
-        for leaf in range(1, 5):
-            code = f"{area}.{leaf}"
-            rubric = "100:2;80:1;0:0" if leaf == 4 else None
-            criteria.append(["A", code, f"Tiêu chí {code}", 2, "evidence", None, None, rubric])
-            leaves.append(code)
-    criteria.append(["A", "8", "Điều tra xã hội học", None, None, 0, None, None])
-    questions = sheets["questions"][:1]
-    survey = [f"8.{n}" for n in range(1, 11)]
-    for code in survey:
-        criteria.append(["A", code, f"Câu hỏi {code}", "2,5", "survey", None, None, None])
-        questions.append(["A", code, "muc4", "hdnd;nguoi_dan", f"Câu hỏi {code}?"])
-    sheets["criteria"] = criteria
-    sheets["questions"] = questions
-    scores = sheets["scores"][:1]
-    for n in range(1, units + 1):
-        for code in leaves:
-            if code.endswith(".4"):
-                value = rng.choice([100, 95, "85,5", 70])
-                scores.append([f"A{n}", code, None, None, None, value, value, None, None])
-            else:
-                score = rng.choice([2, "1,5", 1, "0,75"])
-                scores.append([f"A{n}", code, 2, score, None, None, None, "Đã thực hiện", None])
-    sheets["scores"] = scores
-    ballots = sheets["ballots"][:1]
-    per_ballot = units * len(survey)
-    for number in range(1, max(1, round(answers / per_ballot)) + 1):
-        group = "hdnd" if number % 3 else "nguoi_dan"
-        for n in range(1, units + 1):
-            for code in survey:
-                option = rng.choice("AABBBCCDE")
-                ballots.append([f"P{number:05d}", group, f"A{n}", code, option])
-    sheets["ballots"] = ballots
-    return sheets
+
+def import_errors(path, *args) -> list[str]:
+    """The error lines of a refused import, after checking that nothing was written."""
+    before = stored_counts()
+    with pytest.raises(CommandError) as info:
+        call_command("import_year", str(path), *args)
+    assert stored_counts() == before
+    lines = str(info.value).splitlines()
+    assert lines[-1] == f"{len(lines) - 1} lỗi; không có dữ liệu nào được ghi."
+    return lines[:-1]

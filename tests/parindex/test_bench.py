@@ -5,7 +5,7 @@ import pytest
 
 from bench import table
 from bench.workbook import workbook_save, year_sheets
-from exchange.workbook import workbook_check
+from exchange.workbook import COLUMNS, workbook_check
 
 
 @pytest.mark.django_db
@@ -16,6 +16,7 @@ def test_bench_workbook_imports_without_errors(tmp_path):
     data, errors = workbook_check(source=path)
 
     assert errors == []
+    assert {sheet: tuple(rows[0]) for sheet, rows in sheets.items()} == COLUMNS
     assert len(sheets["units"]) - 1 == 30
     assert len(sheets["ballots"]) - 1 >= 500
 

@@ -9,7 +9,7 @@ from appraisal.services.compute import results_compute
 from criteria.models import Year
 from demo.build import YearPlan, build_assessed_year, build_year_in_progress
 from demo.province import BALLOT_PLAN, TARGETS_2021, TARGETS_2022
-from demo.users import DEMO_PASSWORD, demo_users_create
+from demo.users import DEMO_PASSWORD, demo_logins, demo_users_create
 from exchange.workbook import year_data_delete
 from surveys.questionnaire import survey_plan_save
 
@@ -35,17 +35,33 @@ YEAR_IN_PROGRESS = 2023
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu tỉnh Hải Dương: năm 2021 và 2022 đã công bố, năm 2023 đang tự "
-        "đánh giá, và tài khoản mẫu cho mọi vai trò. Chạy lại nhiều lần cho cùng kết quả."
+        "đánh giá, và tài khoản mẫu cho mọi vai trò. Chạy lại nhiều lần cho cùng kết quả; "
+        "mỗi lần chạy (trừ --logins-only) đặt lại mật khẩu các tài khoản mẫu."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true", help="xóa và nạp lại các năm mẫu")
-        parser.add_argument(
-            "--logins-only", action="store_true", help="chỉ in danh sách tài khoản mẫu"
+        what = parser.add_mutually_exclusive_group()
+        what.add_argument("--reset", action="store_true", help="xóa và nạp lại các năm mẫu")
+        what.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="chỉ in danh sách tài khoản mẫu; không thay đổi gì (mật khẩu, phiên đăng nhập)",
+        )
+        what.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help=f"tạo lại các tài khoản mẫu và đặt lại mật khẩu về '{DEMO_PASSWORD}', không "
+            "nạp lại các năm; mọi người dùng mẫu bị đăng xuất khỏi mọi phiên",
         )
 
-    def handle(self, *args, reset, logins_only, **options):
-        if not logins_only:
+    def handle(self, *args, reset, logins_only, reset_passwords, **options):
+        if logins_only:
+            self.print_logins(demo_logins())
+            self.stdout.write(
+                "  (mật khẩu đặt khi nạp dữ liệu mẫu; đặt lại: load_demo --reset-passwords)"
+            )
+            return
+        if not reset_passwords:
             self.load(reset=reset)
         logins = demo_users_create()
         in_progress = Year.objects.filter(year=YEAR_IN_PROGRESS).first()

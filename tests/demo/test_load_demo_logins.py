@@ -1,0 +1,81 @@
+"""`make demo-logins` (`load_demo --logins-only`) only prints the demo logins: no password is
+reset and nobody is logged out. Resetting them is `--reset-passwords`, said so by its name."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user, get_user_model
+from django.core.management import call_command
+from django.http import HttpRequest
+from django.test import Client
+
+from demo.users import DEMO_PASSWORD, DEMO_USERS, demo_users_create
+from tests.personas import GTVT, NOI_VU, TU_PHAP, Y_TE, unit_get
+
+USERNAMES = [row[0] for row in DEMO_USERS]
+
+
+def load_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def logged_in(client: Client) -> bool:
+    """Whether the client's session still authenticates its user (a password change ends it)."""
+    request = HttpRequest()
+    request.session = client.session
+    return get_user(request).is_authenticated
+
+
+def password_hashes() -> dict[str, str]:
+    return dict(get_user_model().objects.values_list("username", "password"))
+
+
+@pytest.fixture
+def demo_clients(db) -> dict[str, Client]:
+    """The demo logins, each logged in once with the demo password."""
+    for code in (GTVT, NOI_VU, TU_PHAP, Y_TE):
+        unit_get(code)
+    demo_users_create()
+    clients = {}
+    for username in USERNAMES:
+        clients[username] = Client()
+        assert clients[username].login(username=username, password=DEMO_PASSWORD)
+    return clients
+
+
+def test_logins_only_prints_every_login_and_changes_no_password_or_session(demo_clients):
+    noivu = get_user_model().objects.get(username="noivu")
+    noivu.set_password("doi-mat-khau-rieng")
+    noivu.save()
+    assert demo_clients["noivu"].login(username="noivu", password="doi-mat-khau-rieng")
+    before = password_hashes()
+
+    out = load_demo("--logins-only")
+
+    assert password_hashes() == before
+    assert all(logged_in(client) for client in demo_clients.values())
+    assert get_user_model().objects.get(username="noivu").check_password("doi-mat-khau-rieng")
+    for username in USERNAMES:
+        assert username in out
+    assert "Sở Y tế" in out and "chưa có tài khoản" not in out
+
+
+def test_logins_only_on_an_empty_database_creates_nothing(db):
+    out = load_demo("--logins-only")
+
+    assert not get_user_model().objects.exists()
+    assert out.count("chưa có tài khoản") == len(USERNAMES)
+
+
+def test_reset_passwords_restores_the_demo_password_and_ends_sessions(demo_clients):
+    noivu = get_user_model().objects.get(username="noivu")
+    noivu.set_password("doi-mat-khau-rieng")
+    noivu.save()
+    assert demo_clients["noivu"].login(username="noivu", password="doi-mat-khau-rieng")
+
+    load_demo("--reset-passwords")
+
+    assert get_user_model().objects.get(username="noivu").check_password(DEMO_PASSWORD)
+    assert not any(logged_in(client) for client in demo_clients.values())
