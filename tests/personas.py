@@ -77,21 +77,25 @@ def unit_get(code: str) -> Unit:
     return unit
 
 
+OWN_UNIT = object()
+
+
 def person(
     username: str,
     *,
     name: str | None = None,
     role: str | None = None,
-    unit: Unit | str | None = None,
+    unit: Unit | str | None = OWN_UNIT,
 ):
-    """A persona by username, with its name, role and unit; the keywords override them."""
+    """A persona by username, with its name, role and unit; the keywords override them
+    (`unit=None`: no unit, for a year whose units do not include the persona's)."""
     full_name, default_role, unit_code = PEOPLE.get(username, (username, None, None))
     full_name = name or full_name
     role = role or default_role
+    if unit is OWN_UNIT:
+        unit = unit_code if role and unit_code else None
     if isinstance(unit, str):
         unit = unit_get(unit)
-    elif unit is None and unit_code and role:
-        unit = unit_get(unit_code)
     last_name, _, first_name = full_name.rpartition(" ")
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=first_name, last_name=last_name
@@ -163,3 +167,9 @@ def year_build(
         for code, unit in unit_objs.items()
     }
     return YearBuilt(year, blocks, unit_objs, participations, criteria)
+
+
+def member(username: str, role: str | None = None, unit_code: str | None = None):
+    """A persona with exactly this role and unit (None: none), for years built from a
+    workbook whose units are not the persona's."""
+    return person(username, role=role, unit=unit_code)

@@ -60,14 +60,14 @@ def test_computing_twice_gives_the_same_results_and_fingerprint(small_year):
 def test_fingerprint_follows_the_inputs(small_year):
     compute()
     before = Computation.objects.get(year=small_year).fingerprint
-    Score.objects.filter(participation__unit__code="A2", criterion__code="1.1").update(
+    Score.objects.filter(participation__unit__code="A18", criterion__code="1.1").update(
         appraised_score=D("1.5")
     )
 
     compute()
 
     assert Computation.objects.get(year=small_year).fingerprint != before
-    a2 = UnitResult.objects.get(participation__unit__code="A2")
+    a2 = UnitResult.objects.get(participation__unit__code="A18")
     assert a2.total == D("2.125")
 
 
@@ -75,7 +75,7 @@ def test_a_failure_while_storing_leaves_the_previous_results_intact(small_year, 
     compute()
     before = stored(small_year)
     computed_at = Computation.objects.get(year=small_year).computed_at
-    Score.objects.filter(participation__unit__code="A2", criterion__code="1.1").update(
+    Score.objects.filter(participation__unit__code="A18", criterion__code="1.1").update(
         appraised_score=D(0)
     )
 

@@ -21,7 +21,7 @@ def test_results_document_matches_a_hand_computation(small_year, tmp_path):
     # A1: area 1 = 1,5 + 1 (85,5 % on the rubric 100:2;80:1) − 0,25 deducted = 2,25 of 4;
     # survey 2.1.1 = 1 × (1 + 0,75) / 2 counted (E is not counted) = 0,875, 2.1.2 = 1,5 ×
     # 0,75 = 1,125, 2.2 has no answer = 0: area 2 = 2 of 3,5. Total 4,25 / 7,5 = 56,67 %.
-    # A2: 1.2 not applicable → area 1 = 2 of 2; survey 0,625 + 0 + 0 = 0,625 of 3,5.
+    # A18: 1.2 not applicable → area 1 = 2 of 2; survey 0,625 + 0 + 0 = 0,625 of 3,5.
     # Total 2,625 / 5,5 = 47,73 %.
     assert document == {
         "year": 2022,
@@ -48,7 +48,7 @@ def test_results_document_matches_a_hand_computation(small_year, tmp_path):
                         "warnings": ["2.2: không có phiếu điều tra hợp lệ (tính 0 điểm)"],
                     },
                     {
-                        "code": "A2",
+                        "code": "A18",
                         "name": "Sở Y tế",
                         "total": "2.625",
                         "max": "5.500",

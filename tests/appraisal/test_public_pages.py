@@ -84,7 +84,7 @@ def test_ranking_has_a_bar_chart_per_block(client, computed_year):
 
 
 def test_unit_officer_home_says_what_to_do_next_with_the_deadline(client, small_year):
-    client.force_login(person("canbo.yte", "unit_officer", "A2"))
+    client.force_login(person("canbo.yte", "unit_officer", "A18"))
 
     page = client.get("/").content.decode()
 

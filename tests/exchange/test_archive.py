@@ -456,7 +456,7 @@ def test_an_existing_year_needs_replace_and_replace_swaps_it_whole(
     call_command("import_year", str(write_year_workbook(tmp_path / "2022.xlsx")), stdout=None)
     run("compute_results", "--year", "2022")
     year = Year.objects.get(year=2022)
-    [score] = leaves_of(year, "A2", 1)
+    [score] = leaves_of(year, "A18", 1)
     first = evidence_add(score, "ke-hoach.pdf", PDF, "pdf")
     score.evidence.add(evidence_add(score, "ke-hoach-2.pdf", PDF_V2, "pdf", replaces=first))
     before = results_document(year), evidence_snapshot(2022)

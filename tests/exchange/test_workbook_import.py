@@ -89,8 +89,8 @@ def test_scores_accept_comma_decimals_and_numeric_cells(imported):
     assert scores["A1", "1.1"].self_score == D(2)  # numeric cell
     assert scores["A1", "1.1"].appraised_score == D("1.5")  # "1,5"
     assert scores["A1", "1.1"].appraisal_note == "Ban hành muộn"
-    assert scores["A2", "1.2"].not_applicable is True
-    assert scores["A2", "1.1"].not_applicable is False
+    assert scores["A18", "1.2"].not_applicable is True
+    assert scores["A18", "1.1"].not_applicable is False
 
 
 @pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_rules_override_the_defaults(imported):
 
 @pytest.mark.django_db
 def test_units_and_participations_keep_name_and_head(imported):
-    unit = Unit.objects.get(code="A2")
+    unit = Unit.objects.get(code="A18")
     assert unit.block.code == "A" and unit.name == "Sở Y tế"
     assert unit.head_name == "Trần Thị Bình"
     participation = Participation.objects.get(year=imported, unit=unit)
@@ -165,8 +165,8 @@ def test_replace_deletes_the_year_and_imports_afresh(tmp_path, imported, sheets)
     year = Year.objects.get(year=2022)
     assert Year.objects.count() == 1 and Criterion.objects.count() == 9
     assert Answer.objects.count() == 1 and Score.objects.count() == 5
-    assert Unit.objects.get(code="A2").name == "Sở Y tế tỉnh"
-    assert Participation.objects.get(year=year, unit__code="A2").name == "Sở Y tế tỉnh"
+    assert Unit.objects.get(code="A18").name == "Sở Y tế tỉnh"
+    assert Participation.objects.get(year=year, unit__code="A18").name == "Sở Y tế tỉnh"
     assert not hasattr(year, "computation") or year.computation is None
 
 
@@ -184,5 +184,5 @@ def test_older_year_does_not_overwrite_a_units_latest_name(tmp_path, imported, s
     set_cell(sheets, "year", 2, "value", 2021)
     set_cell(sheets, "units", 3, "name", "Sở Y tế (tên cũ)")
     year_workbook_import(source=save_workbook(sheets, tmp_path / "2021.xlsx"))
-    assert Unit.objects.get(code="A2").name == "Sở Y tế"
-    assert Participation.objects.get(year__year=2021, unit__code="A2").name == "Sở Y tế (tên cũ)"
+    assert Unit.objects.get(code="A18").name == "Sở Y tế"
+    assert Participation.objects.get(year__year=2021, unit__code="A18").name == "Sở Y tế (tên cũ)"

@@ -7,7 +7,7 @@
     errors = import_errors(path)             # a refused import_year's lines; nothing written
 
 Row numbers are the spreadsheet's: the header is row 1, so `sheets[s][n - 1]` is row n.
-The year (2022, block A, units A1 and A2) holds: an inner area with a given maximum, an
+The year (2022, block A, units A1 and A18) holds: an inner area with a given maximum, an
 evidence leaf, a rubric leaf, a deduction leaf, a survey area with two questioned leaves
 and one leaf without a question, two respondent groups, a scale with a not-counted option,
 and ballots. Numbers mix numeric cells and comma-decimal text.
@@ -75,7 +75,7 @@ _ROWS: dict[str, list[dict]] = {
     "blocks": [{"code": "A", "name": "Sở, ban, ngành tỉnh"}],
     "units": [
         _unit("A1", "Sở Giao thông vận tải", "Nguyễn Văn An"),
-        _unit("A2", "Sở Y tế", "Trần Thị Bình"),
+        _unit("A18", "Sở Y tế", "Trần Thị Bình"),
     ],
     "criteria": [
         _criterion("1", "Công tác chỉ đạo, điều hành cải cách hành chính", max_points=4),
@@ -118,13 +118,13 @@ _ROWS: dict[str, list[dict]] = {
             "appraisal_note": "Một trường hợp",
         },
         {
-            "unit": "A2",
+            "unit": "A18",
             "criterion": "1.1",
             "self_score": 2,
             "appraised_score": 2,
             "not_applicable": 0,
         },
-        {"unit": "A2", "criterion": "1.2", "not_applicable": 1},
+        {"unit": "A18", "criterion": "1.2", "not_applicable": 1},
     ],
     "groups": [
         {"code": "hdnd", "name": "Đại biểu HĐND tỉnh"},
@@ -150,10 +150,10 @@ _ROWS: dict[str, list[dict]] = {
     "ballots": [
         _answer("P1", "hdnd", "A1", "2.1.1", "A"),
         _answer("P1", "hdnd", "A1", "2.1.2", "B"),
-        _answer("P1", "hdnd", "A2", "2.1.1", "C"),
-        _answer("P1", "hdnd", "A2", "2.1.2", "D"),
+        _answer("P1", "hdnd", "A18", "2.1.1", "C"),
+        _answer("P1", "hdnd", "A18", "2.1.2", "D"),
         _answer("P2", "nguoi_dan", "A1", "2.1.1", "E"),
-        _answer("P2", "nguoi_dan", "A2", "2.1.1", "B"),
+        _answer("P2", "nguoi_dan", "A18", "2.1.1", "B"),
         _answer(1001, "nguoi_dan", "A1", "2.1.1", "B"),
     ],
 }

@@ -52,12 +52,12 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 JOB_TIMEOUT = 60
 VISIBILITY_TIMEOUT = 2
 SHORT_VISIBILITY = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
-ANSWERS = 3000  # two answers (units A1 and A2) on each of 1500 ballots J00000…J01499
+ANSWERS = 3000  # two answers (units A1 and A18) on each of 1500 ballots J00000…J01499
 FILE_CODES = {f"J{n:05d}" for n in range(ANSWERS // 2)}
 
 
 def survey_year(tmp_path: Path):
-    """The workbook factory's 2022 year: units A1, A2; leaf 2.1.1 asked of citizens; a
+    """The workbook factory's 2022 year: units A1, A18; leaf 2.1.1 asked of citizens; a
     few ballots stored already."""
     year, _ = year_workbook_import(source=save_workbook(year_sheets(), tmp_path / "year.xlsx"))
     return year
@@ -66,7 +66,7 @@ def survey_year(tmp_path: Path):
 def checked_upload(year, tmp_path: Path, mode: str) -> BallotUpload:
     lines = ["ballot,group,unit,criterion,option"]
     for n in range(ANSWERS):
-        lines.append(f"J{n // 2:05d},nguoi_dan,{'A1' if n % 2 else 'A2'},2.1.1,{'ABCDE'[n % 5]}")
+        lines.append(f"J{n // 2:05d},nguoi_dan,{'A1' if n % 2 else 'A18'},2.1.1,{'ABCDE'[n % 5]}")
     path = tmp_path / "phieu.csv"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     upload = ballot_upload_create(year=year, path=path, mode=mode)

@@ -1,12 +1,12 @@
 import pytest
-from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 
-from exchange.workbook import year_workbook_import
+from exchange.workbook import COLUMNS, year_workbook_import
 from tests.exchange.workbook_factory import save_workbook, year_sheets
-from units.models import Membership, Unit
+from tests.personas import member as person
+from units.models import Membership
 
-HEADER = ["ballot", "group", "unit", "criterion", "option"]
+HEADER = list(COLUMNS["ballots"])
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +18,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def year(db, tmp_path):
-    """The workbook factory's 2022 year: block A (A1, A2), survey leaves 2.1.1 (hdnd,
+    """The workbook factory's 2022 year: block A (A1, A18), survey leaves 2.1.1 (hdnd,
     nguoi_dan) and 2.1.2 (hdnd) on scale muc4 (A 1, B 0,75, C 0,5, D 0, E not counted),
     leaf 2.2 without a question, and 7 stored answers on ballots P1, P2, 1001."""
     year, _ = year_workbook_import(source=save_workbook(year_sheets(), tmp_path / "year.xlsx"))
@@ -40,14 +40,6 @@ def write_xlsx(path, rows, sheet="ballots"):
     return path
 
 
-def person(username: str, role: str | None = None, unit_code: str | None = None):
-    user = get_user_model().objects.create_user(username=username, password="x")
-    if role:
-        unit = Unit.objects.get(code=unit_code) if unit_code else None
-        Membership.objects.create(user=user, role=role, unit=unit)
-    return user
-
-
 @pytest.fixture
 def home_affairs(year):
     """An officer of Sở Nội vụ: runs the survey."""
@@ -56,5 +48,5 @@ def home_affairs(year):
 
 @pytest.fixture
 def unit_officer(year):
-    """The CCHC officer of Sở Y tế (A2): not theirs to see."""
-    return person("canbo.yte", Membership.Role.UNIT_OFFICER, "A2")
+    """The CCHC officer of Sở Y tế (A18): not theirs to see."""
+    return person("canbo.yte", Membership.Role.UNIT_OFFICER, "A18")

@@ -40,7 +40,7 @@ def test_one_question_once_per_ballot_gives_the_standard_error_of_a_mean(tmp_pat
 @pytest.mark.django_db
 def test_unanimous_answers_have_no_noise_and_intervals_stay_within_the_maximum(tmp_path, year):
     load(tmp_path, [[f"P{n}", "hdnd", "A1", "2.1.1", "A"] for n in range(10)])
-    a1, a2 = survey_confidence(year)["A1"], survey_confidence(year)["A2"]
+    a1, a2 = survey_confidence(year)["A1"], survey_confidence(year)["A18"]
     assert (a1.score, a1.std_error, a1.low, a1.high) == (1, 0, 1, 1)
     assert (a2.score, a2.std_error, a2.ballots) == (0, 0, 0)
 
@@ -62,19 +62,19 @@ def test_not_counted_answers_do_not_enter_the_interval(tmp_path, year):
 def test_ranking_noise_marks_close_neighbours_only(tmp_path, year):
     rows = []
     for n in range(40):
-        # A1 is rated far better than A2 by every delegate: a clear gap.
+        # A1 is rated far better than A18 by every delegate: a clear gap.
         rows.append([f"P{n}", "hdnd", "A1", "2.1.1", "AB"[n % 2]])
-        rows.append([f"P{n}", "hdnd", "A2", "2.1.1", "CD"[n % 2]])
+        rows.append([f"P{n}", "hdnd", "A18", "2.1.1", "CD"[n % 2]])
     load(tmp_path, rows)
     (pair,) = ranking_noise(year)["A"]
-    assert (pair.upper, pair.lower) == ("A1", "A2")
+    assert (pair.upper, pair.lower) == ("A1", "A18")
     assert pair.difference == Decimal("0.625")  # 0,875 − 0,25
     assert not pair.within_noise
 
     # A ranking handed in by the caller (e.g. the index) with a tiny gap: within noise.
-    given = {"A": [("A2", Decimal("80.01"), Decimal(40)), ("A1", Decimal("80.00"), Decimal(40))]}
+    given = {"A": [("A18", Decimal("80.01"), Decimal(40)), ("A1", Decimal("80.00"), Decimal(40))]}
     (pair,) = ranking_noise(year, ranking=given)["A"]
-    assert (pair.upper, pair.lower, pair.difference) == ("A2", "A1", Decimal("0.01"))
+    assert (pair.upper, pair.lower, pair.difference) == ("A18", "A1", Decimal("0.01"))
     assert pair.margin > Decimal("0.01") and pair.within_noise
 
 
@@ -86,9 +86,9 @@ def test_shared_delegates_make_the_difference_less_noisy_than_independent_units(
     rows = []
     for n, option in enumerate(options):
         rows.append([f"P{n}", "hdnd", "A1", "2.1.1", option])
-        rows.append([f"P{n}", "hdnd", "A2", "2.1.1", option])
+        rows.append([f"P{n}", "hdnd", "A18", "2.1.1", option])
     load(tmp_path, rows)
     confidence = survey_confidence(year)
     (pair,) = ranking_noise(year)["A"]
-    independent = Z95 * (confidence["A1"].std_error ** 2 + confidence["A2"].std_error ** 2).sqrt()
+    independent = Z95 * (confidence["A1"].std_error ** 2 + confidence["A18"].std_error ** 2).sqrt()
     assert pair.margin == 0 < independent

@@ -4,15 +4,15 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from criteria.models import Year
-from exchange.workbook import year_workbook_import
+from exchange.workbook import COLUMNS, year_workbook_import
 from surveys.models import Answer, Ballot
 from tests.exchange.workbook_factory import save_workbook, year_sheets
 
-HEADER = ["ballot", "group", "unit", "criterion", "option"]
+HEADER = list(COLUMNS["ballots"])
 NEW_ROWS = [
     ["P3", "hdnd", "A1", "2.1.1", "B"],
-    ["P3", "hdnd", "A2", "2.1.2", "A"],
-    ["P4", "nguoi_dan", "A2", "2.1.1", "E"],
+    ["P3", "hdnd", "A18", "2.1.2", "A"],
+    ["P4", "nguoi_dan", "A18", "2.1.1", "E"],
 ]
 
 
@@ -58,8 +58,8 @@ def test_csv_appends_answers_and_new_ballots(tmp_path, year, capsys):
 
 @pytest.mark.django_db
 def test_xlsx_appends_answers_to_a_stored_ballot(tmp_path, year):
-    # Ballot 1001 (a numeric cell) already rated A1; it now rates A2 too.
-    rows = [HEADER, ["P5", "hdnd", "A1", "2.1.2", "C"], [1001, "nguoi_dan", "A2", "2.1.1", "A"]]
+    # Ballot 1001 (a numeric cell) already rated A1; it now rates A18 too.
+    rows = [HEADER, ["P5", "hdnd", "A1", "2.1.2", "C"], [1001, "nguoi_dan", "A18", "2.1.1", "A"]]
     call_command("import_ballots", str(write_xlsx(tmp_path / "b.xlsx", rows)), "--year", "2022")
     assert Answer.objects.count() == 9
     assert Ballot.objects.count() == 4
@@ -100,14 +100,14 @@ def test_csv_errors_name_the_line_and_column_and_write_nothing(tmp_path, year):
         HEADER,
         ["P3", "hdnd", "A1", "2.1.1", "B"],
         ["P3", "hdnd", "A9", "2.1.1", "B"],
-        ["P3", "nguoi_dan", "A2", "2.1.1", "B"],
+        ["P3", "nguoi_dan", "A18", "2.1.1", "B"],
         ["P3", "hdnd", "A1", "2.1.1", "C"],
         ["P4", "nguoi_dan", "A1", "2.1.2", "A"],
         ["P4", "nguoi_dan", "A1", "2.1.1", "Z"],
         ["P4", "nguoi_dan", "A1", "1.1", "A"],
         ["P1", "hdnd", "A1", "2.1.1", "A"],
-        ["P2", "hdnd", "A2", "2.1.2", "A"],
-        ["", "hdnd", "A2", "2.1.2", "A"],
+        ["P2", "hdnd", "A18", "2.1.2", "A"],
+        ["", "hdnd", "A18", "2.1.2", "A"],
     ]
     errors = import_errors(write_csv(tmp_path / "b.csv", rows))
     assert errors == [

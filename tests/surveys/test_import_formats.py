@@ -34,14 +34,14 @@ def test_wide_format_is_recognised_from_the_header(tmp_path, year, writer, capsy
     rows = [
         WIDE_HEADER,
         ["P3", "hdnd", "A1", "A", "B", "x"],
-        ["P3", "hdnd", "A2", "C", None if writer is write_xlsx else "", ""],
-        ["P4", "nguoi_dan", "A2", "E", None if writer is write_xlsx else "", ""],
+        ["P3", "hdnd", "A18", "C", None if writer is write_xlsx else "", ""],
+        ["P4", "nguoi_dan", "A18", "E", None if writer is write_xlsx else "", ""],
     ]
     path = writer(tmp_path / f"wide.{'csv' if writer is write_csv else 'xlsx'}", rows)
     call_command("import_ballots", str(path), "--year", "2022")
     assert "Đã nhập 4 câu trả lời (2 phiếu mới) cho năm 2022." in capsys.readouterr().out
-    assert answers_of("P3") == {("A1", "2.1.1", "A"), ("A1", "2.1.2", "B"), ("A2", "2.1.1", "C")}
-    assert answers_of("P4") == {("A2", "2.1.1", "E")}
+    assert answers_of("P3") == {("A1", "2.1.1", "A"), ("A1", "2.1.2", "B"), ("A18", "2.1.1", "C")}
+    assert answers_of("P4") == {("A18", "2.1.1", "E")}
     assert BallotUpload.objects.get().format == "wide"
 
 
@@ -54,7 +54,7 @@ def test_wide_format_errors_name_the_criterion_column(tmp_path, year):
         ["P5", "hdnd", "A9", "A", "", "", ""],  # unknown unit
         ["P6", "hdnd", "A1", "", "", "A", ""],  # evidence leaf
         ["P7", "hdnd", "A1", "", "", "", "A"],  # survey leaf without a question
-        ["P3", "hdnd", "A2", "", "", "", ""],  # no answer at all
+        ["P3", "hdnd", "A18", "", "", "", ""],  # no answer at all
         ["P8", "", "A1", "A", "", "", ""],  # blank group
         ["P1", "hdnd", "A1", "B", "", "", ""],  # stored answer
         ["P3", "hdnd", "A1", "", "", "", ""],
@@ -97,9 +97,9 @@ def test_same_file_twice_is_refused_then_replaced_by_ballot_id(tmp_path, year):
 @pytest.mark.django_db
 def test_replace_ballots_substitutes_only_ballots_with_the_same_id(tmp_path, year):
     # P1 stored with 4 answers becomes one answer; P2 and 1001 stay as they were.
-    path = write_csv(tmp_path / "b.csv", [HEADER, ["P1", "hdnd", "A2", "2.1.2", "A"]])
+    path = write_csv(tmp_path / "b.csv", [HEADER, ["P1", "hdnd", "A18", "2.1.2", "A"]])
     call_command("import_ballots", str(path), "--year", "2022", "--replace-ballots")
-    assert answers_of("P1") == {("A2", "2.1.2", "A")}
+    assert answers_of("P1") == {("A18", "2.1.2", "A")}
     assert Answer.objects.count() == 3 + 1
 
 

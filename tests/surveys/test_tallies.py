@@ -30,7 +30,7 @@ def generated_rows(seed: int = 7, ballots: int = 240) -> list[list[str]]:
     rows = []
     for number in range(ballots):
         group = "hdnd" if number % 3 == 0 else "nguoi_dan"
-        units = ["A1", "A2"] if group == "hdnd" else [rng.choice(["A1", "A2"])]
+        units = ["A1", "A18"] if group == "hdnd" else [rng.choice(["A1", "A18"])]
         for unit in units:
             for criterion in ASKED[group]:
                 option = rng.choices("ABCDE", weights=[4, 3, 2, 1, 1])[0]
@@ -59,7 +59,7 @@ def test_tallies_equal_an_independent_recount(tmp_path, year):
 
     table = survey_tally_table(year=year)
     assert {(t.unit, t.criterion) for t in table} == {
-        (u, c) for u in ("A1", "A2") for c in ("2.1.1", "2.1.2")
+        (u, c) for u in ("A1", "A18") for c in ("2.1.1", "2.1.2")
     }
     for tallies in table:
         expected = options[(tallies.unit, tallies.criterion, None)]
@@ -97,7 +97,7 @@ def test_receipts_against_the_plan(year):
         year=year, plan={"A": {"hdnd": 2, "nguoi_dan": 4}}, one_unit_groups={"nguoi_dan"}
     )
     blocks, units = survey_receipts(year=year)
-    # Stored: P1 (hdnd) rates A1 and A2; P2 and 1001 (nguoi_dan) rate A1, P2 also A2.
+    # Stored: P1 (hdnd) rates A1 and A18; P2 and 1001 (nguoi_dan) rate A1, P2 also A18.
     assert [(r.group, r.planned, r.received) for r in blocks] == [
         ("hdnd", 2, 1),
         ("nguoi_dan", 4, 2),
@@ -106,15 +106,15 @@ def test_receipts_against_the_plan(year):
     assert [(r.unit, r.group, r.planned, r.received) for r in units] == [
         ("A1", "hdnd", 2, 1),
         ("A1", "nguoi_dan", 2, 2),  # 4 citizens shared by 2 units
-        ("A2", "hdnd", 2, 1),
-        ("A2", "nguoi_dan", 2, 1),
+        ("A18", "hdnd", 2, 1),
+        ("A18", "nguoi_dan", 2, 1),
     ]
 
 
 @pytest.mark.django_db
 def test_few_counted_answers_are_flagged(year):
     low = {(t.unit, t.criterion) for t in survey_tally_table(year=year) if t.low}
-    assert low == {("A1", "2.1.1"), ("A1", "2.1.2"), ("A2", "2.1.1"), ("A2", "2.1.2")}
+    assert low == {("A1", "2.1.1"), ("A1", "2.1.2"), ("A18", "2.1.1"), ("A18", "2.1.2")}
 
 
 def test_lookalike_ballot_codes_normalise_alike():
@@ -125,7 +125,7 @@ def test_lookalike_ballot_codes_normalise_alike():
 
 @pytest.mark.django_db
 def test_lookalike_ballot_ids_are_listed(tmp_path, year):
-    rows = [["P-0001", "hdnd", "A2", "2.1.1", "A"], ["p01", "hdnd", "A2", "2.1.2", "B"]]
+    rows = [["P-0001", "hdnd", "A18", "2.1.1", "A"], ["p01", "hdnd", "A18", "2.1.2", "B"]]
     call_command(
         "import_ballots", str(write_csv(tmp_path / "b.csv", [HEADER, *rows])), "--year", "2022"
     )
@@ -137,7 +137,7 @@ def test_identical_answer_patterns_in_bulk_are_listed(tmp_path, year):
     rows = generated_rows(ballots=120)
     # Twelve copies of one full delegate ballot: far more than chance gives.
     for copy in range(12):
-        for unit in ("A1", "A2"):
+        for unit in ("A1", "A18"):
             rows.append([f"X{copy:02d}", "hdnd", unit, "2.1.1", "D"])
             rows.append([f"X{copy:02d}", "hdnd", unit, "2.1.2", "C"])
     call_command(

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def rows_file(count: int) -> SimpleUploadedFile:
-    """`count` answers: ballots of two citizens' answers about A1 and A2."""
+    """`count` answers: ballots of two citizens' answers about A1 and A18."""
     lines = [",".join(HEADER)]
     for n in range(count):
-        lines.append(f"J{n // 2:05d},nguoi_dan,{'A1' if n % 2 else 'A2'},2.1.1,{'ABCDE'[n % 5]}")
+        lines.append(f"J{n // 2:05d},nguoi_dan,{'A1' if n % 2 else 'A18'},2.1.1,{'ABCDE'[n % 5]}")
     return SimpleUploadedFile("jobs.csv", "\n".join(lines).encode())
 
 

@@ -21,8 +21,8 @@ GOOD = "\n".join(
     for row in [
         HEADER,
         ["P3", "hdnd", "A1", "2.1.1", "B"],
-        ["P3", "hdnd", "A2", "2.1.2", "A"],
-        ["P4", "nguoi_dan", "A2", "2.1.1", "E"],
+        ["P3", "hdnd", "A18", "2.1.2", "A"],
+        ["P4", "nguoi_dan", "A18", "2.1.1", "E"],
     ]
 ).encode()
 
@@ -71,7 +71,7 @@ def test_preview_counts_then_confirm_imports(client, home_affairs):
     ]
     assert [(u["unit_code"], u["answers"], u["ballots"]) for u in upload_obj.counts["units"]] == [
         ("A1", 1, 1),
-        ("A2", 2, 2),
+        ("A18", 2, 2),
     ]
     page = client.get(response.url).content.decode()
     assert "Xác nhận nhập" in page and "3</strong> câu trả lời hợp lệ" in page
