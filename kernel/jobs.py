@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from celery import Task, current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +23,27 @@ BROKER_DOWN = (
 )
 
 
-def job_enqueue(job: Job, task) -> Job:
-    """Send the task once the job row is committed (runs at once in autocommit).
+def task_named(name: str) -> Task:
+    """The Celery task registered as `name`, e.g. `"reports.tasks.render_set_task"`.
+
+    A service enqueues its task by name so that it need not import the tasks module,
+    which imports the service. The tasks modules are imported on first use (Celery's
+    autodiscovery): a web process has not imported them yet.
+    """
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
+def job_enqueue(job: Job, task: Task | str) -> Job:
+    """Send the task (or the task of that name) once the job row is committed (runs at
+    once in autocommit).
 
     If the broker cannot take it, the job is marked failed with a clear message rather
     than left pending for ever: nothing is lost silently.
     """
+    if isinstance(task, str):
+        task = task_named(task)
 
     def send() -> None:
         try:
@@ -52,11 +68,8 @@ def job_progress(job: Job, done: int, total: int | None = None, message: str = "
     Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total, message=job.message)
 
 
-def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
-    """Run `work(job)`, recording start, end and any failure on the job row.
-
-    `work` returns the closing message. Its own writes are its business (one
-    transaction); a failure leaves them rolled back and the job marked failed.
+def job_claim(job_id: int) -> Job | None:
+    """The job, marked running, if this run of it may go ahead; None once it is closed.
 
     A job runs again when its message is redelivered (a killed worker, acks_late), but
     not once it is closed: done already, or given up as lost (`job_fail_stale`), which
@@ -65,19 +78,34 @@ def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
     """
     claimed = Job.objects.filter(
         pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]
-    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), errors=[])
-    job = Job.objects.get(pk=job_id)
-    if not claimed:
-        return job
+    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), finished_at=None, errors=[])
+    return Job.objects.get(pk=job_id) if claimed else None
+
+
+def job_fail(job: Job, error: Exception) -> None:
+    """Close the job as failed, with the error's messages for the user to read."""
+    messages = getattr(error, "messages", None) or [str(error) or type(error).__name__]
+    job.status = Job.Status.FAILED
+    job.message = "; ".join(messages)
+    job.errors = messages
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "errors", "finished_at"])
+
+
+def job_run(job_id: int, work: Callable[[Job], str]) -> Job:
+    """Claim the job (`job_claim`), run `work(job)` and close the job with the message
+    `work` returns, or as failed with the error it raises (re-raised).
+
+    Its own writes are `work`'s business (one transaction); a failure leaves them rolled
+    back and the job marked failed. A job closed already is returned as it is.
+    """
+    job = job_claim(job_id)
+    if job is None:
+        return Job.objects.get(pk=job_id)
     try:
         message = work(job)
     except Exception as error:  # noqa: BLE001 - recorded for the user, then re-raised
-        job.status = Job.Status.FAILED
-        messages = getattr(error, "messages", None) or [str(error) or error.__class__.__name__]
-        job.message = "; ".join(messages)
-        job.errors = messages
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "errors", "finished_at"])
+        job_fail(job, error)
         raise
     job.status = Job.Status.DONE
     job.message = message

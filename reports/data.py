@@ -153,21 +153,67 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
     and only their blocks are read.
     """
     computation = computation_of(year)
-    if unit_codes is None:
-        participations, blocks = year_inputs(year)
-        # The annex rows are recomputed: they must come from the inputs the results came from.
-        if fingerprint_of(blocks, previous_ranks_for(year)) != computation.fingerprint:
-            raise ValidationError(STALE.format(year=year.year))
-    else:
-        participations, blocks = units_inputs(year, unit_codes)
-    previous_year = (
+    participations, blocks = report_inputs(year, computation, unit_codes)
+    by_code: dict[str, Participation] = {p.unit.code: p for p in participations}
+    results, areas_of = stored_results(computation, [block.pk for block, *_rest in blocks])
+    scores = stored_scores(year, unit_codes)
+    block_reports = []
+    for block, criteria, criteria_set, rules, inputs in blocks:
+        counting = {area.code: area.counts_for_classification for area in criteria_set.areas}
+        units = []
+        for unit_input in inputs:
+            participation = by_code[unit_input.code]
+            result = results[participation.pk]
+            areas = areas_of[result.pk]
+            unit = unit_report(unit_input.code, participation, result, areas, criteria, counting)
+            if unit_codes is None or unit.code in unit_codes:
+                scored = scoring.score_unit(criteria_set, rules, unit_input)
+                # Without the year's fingerprint, the unit's own figures must still agree.
+                if unit_codes is not None and not agrees(scored, result, areas):
+                    raise ValidationError(STALE.format(year=year.year))
+                unit.leaf_points = dict(scored.leaf_scores)
+                unit.rows = annex_rows(criteria, scored, scores[participation.pk], unit)
+            units.append(unit)
+        units.sort(key=lambda u: (u.rank, unit_code_key(u.code)))
+        block_reports.append(
+            BlockReport(
+                code=block.code, name=block.name, criteria=criteria, rules=rules, units=units
+            )
+        )
+    return YearReport(
+        year=year,
+        computation=computation,
+        previous_year=previous_computed_year(year),
+        blocks=block_reports,
+    )
+
+
+def report_inputs(year: Year, computation: Computation, unit_codes: set[str] | None):
+    """The engine's inputs: the whole year's, checked against the computation's
+    fingerprint, or those of `unit_codes`' blocks."""
+    if unit_codes is not None:
+        return units_inputs(year, unit_codes)
+    participations, blocks = year_inputs(year)
+    # The annex rows are recomputed: they must come from the inputs the results came from.
+    if fingerprint_of(blocks, previous_ranks_for(year)) != computation.fingerprint:
+        raise ValidationError(STALE.format(year=year.year))
+    return participations, blocks
+
+
+def previous_computed_year(year: Year) -> int | None:
+    """The year rank changes are counted against: the closest earlier one with results."""
+    return (
         Year.objects.filter(year__lt=year.year, computation__isnull=False)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
     )
-    by_code: dict[str, Participation] = {p.unit.code: p for p in participations}
-    block_ids = [block.pk for block, *_rest in blocks]
+
+
+def stored_results(
+    computation: Computation, block_ids: list[int]
+) -> tuple[dict[int, UnitResult], dict[int, dict[str, AreaResult]]]:
+    """(participation id → unit result, unit result id → area code → area result)."""
     results = {
         r.participation_id: r
         for r in UnitResult.objects.filter(
@@ -180,64 +226,56 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
         unit_result__participation__block_id__in=block_ids,
     ).select_related("criterion"):
         areas_of[area.unit_result_id][area.criterion.code] = area
+    return results, areas_of
+
+
+def stored_scores(year: Year, unit_codes: set[str] | None) -> dict[int, dict[str, Score]]:
+    """Participation id → criterion code → the unit's score row (its self score, notes)."""
     scores: dict[int, dict[str, Score]] = defaultdict(dict)
     score_rows = Score.objects.filter(participation__year=year).select_related("criterion")
     if unit_codes is not None:
         score_rows = score_rows.filter(participation__unit__code__in=unit_codes)
     for score in score_rows:
         scores[score.participation_id][score.criterion.code] = score
+    return scores
 
-    block_reports = []
-    for block, criteria, criteria_set, rules, inputs in blocks:
-        counting = {area.code: area.counts_for_classification for area in criteria_set.areas}
-        units = []
-        for unit_input in inputs:
-            participation = by_code[unit_input.code]
-            result = results[participation.pk]
-            unit = UnitReport(
-                code=unit_input.code,
-                name=participation.name,
-                head_title=participation.head_title or f"Thủ trưởng {participation.name}",
-                head_name=participation.head_name,
-                total=result.total,
-                max_points=result.max_points,
-                index=result.index,
-                rank=result.rank,
-                rank_change=result.rank_change,
-                band=result.band,
-                classification=result.classification,
-                classification_label=result.get_classification_display(),
-                self_review=list(result.self_review),
-                warnings=list(result.warnings),
-                areas=[
-                    AreaLine(
-                        code=c.code,
-                        name=c.name,
-                        score=areas_of[result.pk][c.code].score,
-                        max_points=areas_of[result.pk][c.code].max_points,
-                        index=areas_of[result.pk][c.code].index,
-                        counts_for_classification=counting[c.code],
-                    )
-                    for c in criteria
-                    if c.parent_id is None
-                ],
+
+def unit_report(
+    code: str,
+    participation: Participation,
+    result: UnitResult,
+    areas: dict[str, AreaResult],
+    criteria: list[Criterion],
+    counting: dict[str, bool],
+) -> UnitReport:
+    """A unit's stored figures, its annex rows still to be built."""
+    return UnitReport(
+        code=code,
+        name=participation.name,
+        head_title=participation.head_title or f"Thủ trưởng {participation.name}",
+        head_name=participation.head_name,
+        total=result.total,
+        max_points=result.max_points,
+        index=result.index,
+        rank=result.rank,
+        rank_change=result.rank_change,
+        band=result.band,
+        classification=result.classification,
+        classification_label=result.get_classification_display(),
+        self_review=list(result.self_review),
+        warnings=list(result.warnings),
+        areas=[
+            AreaLine(
+                code=c.code,
+                name=c.name,
+                score=areas[c.code].score,
+                max_points=areas[c.code].max_points,
+                index=areas[c.code].index,
+                counts_for_classification=counting[c.code],
             )
-            if unit_codes is None or unit.code in unit_codes:
-                scored = scoring.score_unit(criteria_set, rules, unit_input)
-                # Without the year's fingerprint, the unit's own figures must still agree.
-                if unit_codes is not None and not agrees(scored, result, areas_of[result.pk]):
-                    raise ValidationError(STALE.format(year=year.year))
-                unit.leaf_points = dict(scored.leaf_scores)
-                unit.rows = annex_rows(criteria, scored, scores[participation.pk], unit)
-            units.append(unit)
-        units.sort(key=lambda u: (u.rank, unit_code_key(u.code)))
-        block_reports.append(
-            BlockReport(
-                code=block.code, name=block.name, criteria=criteria, rules=rules, units=units
-            )
-        )
-    return YearReport(
-        year=year, computation=computation, previous_year=previous_year, blocks=block_reports
+            for c in criteria
+            if c.parent_id is None
+        ],
     )
 
 

@@ -54,16 +54,6 @@ def band_short(band: int, rules: Rules) -> str:
     return f"< {bounds[-1]}%" if bounds else ""
 
 
-def rank_change(change: int | None) -> str:
-    if change is None:
-        return "–"
-    if change > 0:
-        return f"tăng {change} bậc"
-    if change < 0:
-        return f"giảm {-change} bậc"
-    return "giữ nguyên"
-
-
 def long_date(day: date | None, place: str) -> str:
     """`Hải Dương, ngày 01 tháng 3 năm 2023`.
 

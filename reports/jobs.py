@@ -9,7 +9,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from criteria.models import Year
-from kernel.jobs import job_create, job_enqueue
+from kernel.jobs import job_claim, job_create, job_enqueue, job_fail, task_named
 from kernel.models import Job
 
 from .data import computation_of
@@ -19,34 +19,22 @@ from .services import bundle_refresh, stale_specs
 
 def render_start(*, year: Year, by=None) -> Job:
     """Queue the rendering of a year's documents; refuses a year with no results."""
-    from .tasks import render_set_task
-
     computation_of(year)
     job = job_create(kind=Job.Kind.RENDER, year=year.year, created_by=by)
-    return job_enqueue(job, render_set_task)
+    return job_enqueue(job, "reports.tasks.render_set_task")
 
 
-def render_set_dispatch(job_id: int, document_task) -> None:
+def render_set_dispatch(job_id: int) -> None:
     """Count the documents, then send one task per stale one (they run in parallel on
     the workers; in-process, one after the other). The last to finish closes the job."""
-    # As `job_run`: a late redelivery of a job closed meanwhile (done, or given up as
-    # lost) does not start it again.
-    claimed = Job.objects.filter(
-        pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]
-    ).update(status=Job.Status.RUNNING, started_at=timezone.now(), finished_at=None, errors=[])
-    job = Job.objects.get(pk=job_id)
-    if not claimed:
+    job = job_claim(job_id)
+    if job is None:
         return
     try:
         year = Year.objects.get(year=job.year)
         specs, stale = stale_specs(year)
     except Exception as error:
-        messages = getattr(error, "messages", None) or [str(error) or type(error).__name__]
-        job.status = Job.Status.FAILED
-        job.message = "; ".join(messages)
-        job.errors = messages
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "errors", "finished_at"])
+        job_fail(job, error)
         raise
     job.total = len(specs)
     job.done = len(specs) - len(stale)
@@ -55,6 +43,7 @@ def render_set_dispatch(job_id: int, document_task) -> None:
     if not stale:
         render_set_finish(job.pk)
         return
+    document_task = task_named("reports.tasks.render_document_task")
     tasks = group(document_task.si(job.pk, year.pk, spec.kind, spec.key) for spec in stale)
     transaction.on_commit(tasks.apply_async)
 

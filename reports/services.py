@@ -29,13 +29,22 @@ from .word import report_docx
 Kind = RenderedFile.Kind
 ZIP = "application/zip"
 PRINTING_MODULES = (
+    "appraisal/templatetags/appraisal_format.py",
     "kernel/pdf.py",
     "reports/analysis.py",
     "reports/data.py",
     "reports/documents.py",
     "reports/formatting.py",
-    "reports/report.py",
+    "reports/report/__init__.py",
+    "reports/report/deployment.py",
+    "reports/report/document.py",
+    "reports/report/elements.py",
+    "reports/report/remarks.py",
+    "reports/report/results.py",
+    "reports/report/tables.py",
+    "reports/report/words.py",
     "reports/spreadsheet.py",
+    "reports/templatetags/report_format.py",
     "reports/word.py",
 )
 

@@ -14,8 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from appraisal.scoring import display
 
 from . import formatting as fmt
-from .analysis import block_analysis, criterion_stats
-from .data import BlockReport, YearReport
+from .analysis import BlockAnalysis, block_analysis, criterion_stats
+from .data import BlockReport, UnitReport, YearReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POINTS_FORMAT = "0.000"
@@ -23,6 +23,7 @@ PERCENT_FORMAT = "0.00"
 CHANGE_FORMAT = "+0;-0;0"
 HEADER_ROW = 4  # two header rows: 4 and 5; data from row 6
 FIRST_DATA_ROW = HEADER_ROW + 2
+FIRST_AREA_COLUMN = 4  # after rank, code and name
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -38,15 +39,20 @@ def number(value: Decimal | None, places: int) -> Decimal | None:
 
 
 def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int | None) -> None:
-    areas = block.areas
-    n = len(areas)
+    """The block's results: a title, two header rows, one row per unit, set up for A4."""
     # Columns: rank, code, name | area scores | area indices | total, max, index, change,
     # band, class, self-review.
-    first_area = 4
-    first_index = first_area + n
-    after = first_index + n
+    after = FIRST_AREA_COLUMN + 2 * len(block.areas)
     last = after + 6
     sheet.title = f"Khối {block.code}"[:31]
+    block_title(sheet, block, year, last)
+    block_header(sheet, block, previous, after, last)
+    for position, unit in enumerate(block.units):
+        unit_row(sheet, FIRST_DATA_ROW + position, block, unit, after)
+    block_layout(sheet, after, last)
+
+
+def block_title(sheet: Worksheet, block: BlockReport, year: int, last: int) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     sheet.cell(1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
@@ -55,6 +61,14 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
         sheet.cell(row, 1).font = Font(name=FONT, bold=True, size=13)
         sheet.cell(row, 1).alignment = Alignment(horizontal="center")
 
+
+def block_header(
+    sheet: Worksheet, block: BlockReport, previous: int | None, after: int, last: int
+) -> None:
+    """Two rows: one title per column, the area columns grouped under a common title."""
+    areas = block.areas
+    n = len(areas)
+    first_index = FIRST_AREA_COLUMN + n
     top, sub = HEADER_ROW, HEADER_ROW + 1
     spanning = {
         1: "Hạng",
@@ -73,13 +87,15 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
     for column, title in spanning.items():
         sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
         sheet.cell(top, column, title)
-    sheet.merge_cells(start_row=top, start_column=first_area, end_row=top, end_column=after - n - 1)
-    sheet.cell(top, first_area, "Điểm đạt theo lĩnh vực")
+    sheet.merge_cells(
+        start_row=top, start_column=FIRST_AREA_COLUMN, end_row=top, end_column=after - n - 1
+    )
+    sheet.cell(top, FIRST_AREA_COLUMN, "Điểm đạt theo lĩnh vực")
     sheet.merge_cells(start_row=top, start_column=first_index, end_row=top, end_column=after - 1)
     sheet.cell(top, first_index, "Chỉ số theo lĩnh vực (%)")
     for offset, area in enumerate(areas):
         label = f"{area.code}. {area.name} ({fmt.plain_number(area.max_points)})"
-        sheet.cell(sub, first_area + offset, label)
+        sheet.cell(sub, FIRST_AREA_COLUMN + offset, label)
         sheet.cell(sub, first_index + offset, f"{area.code}. {area.name}")
     for row in (top, sub):
         for column in range(1, last + 1):
@@ -90,40 +106,43 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
             cell.border = BORDER
     sheet.row_dimensions[sub].height = 90
 
-    for position, unit in enumerate(block.units):
-        row = FIRST_DATA_ROW + position
-        values = [
-            (unit.rank, "0"),
-            (unit.code, None),
-            (unit.name, None),
-            *[(number(line.score, 3), POINTS_FORMAT) for line in unit.areas],
-            *[(number(line.index, 2), PERCENT_FORMAT) for line in unit.areas],
-            (number(unit.total, 3), POINTS_FORMAT),
-            (number(unit.max_points, 3), POINTS_FORMAT),
-            (number(unit.index, 2), PERCENT_FORMAT),
-            (unit.rank_change, CHANGE_FORMAT),
-            (fmt.band_short(unit.band, block.rules), None),
-            (unit.classification_label, None),
-            (", ".join(unit.self_review), None),
-        ]
-        for column, (value, number_format) in enumerate(values, start=1):
-            cell = sheet.cell(row, column, value)
-            cell.font = Font(name=FONT, size=11)
-            cell.border = BORDER
-            if number_format:
-                cell.number_format = number_format
-            if column == 3 or column == after + 5:
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-            else:
-                cell.alignment = Alignment(
-                    horizontal="right" if number_format else "center", vertical="center"
-                )
 
+def unit_row(sheet: Worksheet, row: int, block: BlockReport, unit: UnitReport, after: int) -> None:
+    values = [
+        (unit.rank, "0"),
+        (unit.code, None),
+        (unit.name, None),
+        *[(number(line.score, 3), POINTS_FORMAT) for line in unit.areas],
+        *[(number(line.index, 2), PERCENT_FORMAT) for line in unit.areas],
+        (number(unit.total, 3), POINTS_FORMAT),
+        (number(unit.max_points, 3), POINTS_FORMAT),
+        (number(unit.index, 2), PERCENT_FORMAT),
+        (unit.rank_change, CHANGE_FORMAT),
+        (fmt.band_short(unit.band, block.rules), None),
+        (unit.classification_label, None),
+        (", ".join(unit.self_review), None),
+    ]
+    for column, (value, number_format) in enumerate(values, start=1):
+        cell = sheet.cell(row, column, value)
+        cell.font = Font(name=FONT, size=11)
+        cell.border = BORDER
+        if number_format:
+            cell.number_format = number_format
+        if column == 3 or column == after + 5:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        else:
+            cell.alignment = Alignment(
+                horizontal="right" if number_format else "center", vertical="center"
+            )
+
+
+def block_layout(sheet: Worksheet, after: int, last: int) -> None:
+    """Column widths, frozen headers, landscape A4 one page wide."""
     widths = {1: 6, 2: 7, 3: 34, after + 3: 11, after + 4: 11, after + 5: 22, after + 6: 11}
     for column in range(1, last + 1):
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
-    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 4)
-    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_AREA_COLUMN)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 1}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -161,9 +180,22 @@ def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
     sheet.cell(1, 1, f"Phân tích kết quả – khối {block.code}: {block.name}").font = Font(
         name=FONT, bold=True, size=13
     )
-    row = table(
+    row = area_stats_table(sheet, 3, analysis)
+    row = criterion_stats_table(sheet, row, block)
+    self_score_table(sheet, row, analysis)
+    for column, width in zip("ABCDEFGH", (8, 48, 11, 11, 11, 11, 11, 48), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def area_stats_table(sheet: Worksheet, top: int, analysis: BlockAnalysis) -> int:
+    return table(
         sheet,
-        3,
+        top,
         "1. Theo lĩnh vực",
         [
             "Mã",
@@ -189,9 +221,12 @@ def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
             for a in analysis.areas
         ],
     )
-    row = table(
+
+
+def criterion_stats_table(sheet: Worksheet, top: int, block: BlockReport) -> int:
+    return table(
         sheet,
-        row,
+        top,
         "2. Theo tiêu chí thành phần (điểm bị mất nhiều nhất trước)",
         [
             "Mã",
@@ -217,9 +252,12 @@ def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
             for c in sorted(criterion_stats(block), key=lambda c: (-c.points_lost, c.code))
         ],
     )
-    table(
+
+
+def self_score_table(sheet: Worksheet, top: int, analysis: BlockAnalysis) -> int:
+    return table(
         sheet,
-        row,
+        top,
         "3. Điểm tự chấm và điểm thẩm định (tiêu chí chấm qua tài liệu kiểm chứng)",
         [
             "Hạng",
@@ -241,13 +279,6 @@ def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
             for g in analysis.unit_gaps
         ],
     )
-    for column, width in zip("ABCDEFGH", (8, 48, 11, 11, 11, 11, 11, 48), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def summary_xlsx(report: YearReport) -> tuple[str, str, bytes]:

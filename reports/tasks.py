@@ -10,7 +10,7 @@ from .services import document_refresh
 @shared_task(acks_late=True, reject_on_worker_lost=True, throws=(ValidationError,))
 def render_set_task(job_id: int) -> None:
     """Find what changed in a year's documents and send one render job per document."""
-    render_set_dispatch(job_id, render_document_task)
+    render_set_dispatch(job_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

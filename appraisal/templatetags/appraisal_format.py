@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -10,3 +11,24 @@ def vi_name(user) -> str:
         return "–"
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.username
+
+
+def rank_change_words(change: int | None) -> str:
+    """`tăng 3 bậc`, `giảm 2 bậc`, `giữ nguyên`, or `–` with no earlier rank: the one
+    wording of a rank change, on the pages and in the printed documents."""
+    if change is None:
+        return "–"
+    if change > 0:
+        return f"tăng {change} bậc"
+    if change < 0:
+        return f"giảm {-change} bậc"
+    return "giữ nguyên"
+
+
+@register.filter
+def rank_change(change: int | None) -> str:
+    """The wording of `rank_change_words`, a move up or down marked for the page's colours."""
+    words = rank_change_words(change)
+    if change is None or change == 0:
+        return words
+    return format_html('<span class="{}">{}</span>', "up" if change > 0 else "down", words)

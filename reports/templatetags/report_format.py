@@ -2,6 +2,7 @@
 
 from django import template
 
+from appraisal.templatetags.appraisal_format import rank_change_words
 from reports import formatting
 
 register = template.Library()
@@ -24,4 +25,4 @@ def plain(value):
 
 @register.filter
 def rank_change(value):
-    return formatting.rank_change(value)
+    return rank_change_words(value)

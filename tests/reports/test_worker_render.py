@@ -34,7 +34,7 @@ def test_a_years_documents_render_on_two_workers_and_the_set_completes(
     assert job.done == job.total == 5 + 3  # five annexes, the summary, the report twice
     files = RenderedFile.objects.filter(year=year)
     assert sorted(files.values_list("filename", flat=True)) == sorted(
-        ["A1.pdf", "A2.pdf", "A3.pdf", "B1.pdf", "B2.pdf"]
+        ["A2.pdf", "A8.pdf", "A18.pdf", "B1.pdf", "B2.pdf"]
         + ["summary.xlsx", "report.pdf", "report.docx", "chi-so-cchc-2031.zip"]
     )
     for rendered in files:
