@@ -66,3 +66,15 @@ def results_json(document: dict) -> bytes:
     """The document as a file: what export_results writes and a year archive carries as
     results.json, byte for byte. (The results API sends it compact, as JSON on the wire.)"""
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def rank_change_words(change: int | None) -> str:
+    """`tăng 3 bậc`, `giảm 2 bậc`, `giữ nguyên`, or `–` with no earlier rank: the one
+    wording of a rank change, on the pages and in the printed documents."""
+    if change is None:
+        return "–"
+    if change > 0:
+        return f"tăng {change} bậc"
+    if change < 0:
+        return f"giảm {-change} bậc"
+    return "giữ nguyên"

@@ -29,6 +29,7 @@ from .word import report_docx
 Kind = RenderedFile.Kind
 ZIP = "application/zip"
 PRINTING_MODULES = (
+    "appraisal/results.py",
     "appraisal/templatetags/appraisal_format.py",
     "kernel/pdf.py",
     "reports/analysis.py",

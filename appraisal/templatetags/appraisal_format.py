@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from appraisal.results import rank_change_words
+
 register = template.Library()
 
 
@@ -11,18 +13,6 @@ def vi_name(user) -> str:
         return "–"
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.username
-
-
-def rank_change_words(change: int | None) -> str:
-    """`tăng 3 bậc`, `giảm 2 bậc`, `giữ nguyên`, or `–` with no earlier rank: the one
-    wording of a rank change, on the pages and in the printed documents."""
-    if change is None:
-        return "–"
-    if change > 0:
-        return f"tăng {change} bậc"
-    if change < 0:
-        return f"giảm {-change} bậc"
-    return "giữ nguyên"
 
 
 @register.filter

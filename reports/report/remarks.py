@@ -4,8 +4,8 @@ below "tốt" and the units that dropped (report 27/BC-UBND, V)."""
 
 from __future__ import annotations
 
+from appraisal.results import rank_change_words
 from appraisal.scoring import HOAN_THANH, KHONG_HOAN_THANH
-from appraisal.templatetags.appraisal_format import rank_change_words
 
 from .. import formatting as fmt
 from ..analysis import BlockAnalysis

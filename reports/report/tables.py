@@ -3,7 +3,7 @@ results and self-score tables per block."""
 
 from __future__ import annotations
 
-from appraisal.templatetags.appraisal_format import rank_change_words
+from appraisal.results import rank_change_words
 
 from .. import formatting as fmt
 from ..analysis import BlockAnalysis

@@ -2,7 +2,7 @@
 
 from django import template
 
-from appraisal.templatetags.appraisal_format import rank_change_words
+from appraisal.results import rank_change_words
 from reports import formatting
 
 register = template.Library()

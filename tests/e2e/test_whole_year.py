@@ -97,12 +97,8 @@ def open_as(browser, live_server):
         context.close()
 
 
-def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, demo, open_as):
-    url = live_server.url
-    participation = Participation.objects.get(year__year=YEAR, unit__code=UNIT)
-    leaf = Criterion.objects.get(year__year=YEAR, block=participation.block, code=LEAF)
-
-    # 1. The unit's officer scores 2.1.1 with a comma decimal, explains, uploads a PDF.
+def officer_scores_explains_and_uploads(open_as, url, participation, leaf):
+    """The unit's officer scores 2.1.1 with a comma decimal, explains, uploads a PDF."""
     page = open_as("canbo.yte")
     page.goto(f"{url}/tu-danh-gia/")
     expect(page.get_by_role("heading", name=f"Tự đánh giá năm {YEAR} – Sở Y tế")).to_be_visible()
@@ -141,8 +137,11 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     assert list(score.evidence.values_list("original_name", "kind")) == [
         ("ke-hoach-cchc-2023.pdf", EvidenceFile.Kind.PDF)
     ]
+    return score
 
-    # 2. The head reviews what is about to be sent and confirms.
+
+def head_reviews_and_submits(open_as, url, participation, leaf, score):
+    """The head reviews what is about to be sent and confirms."""
     page = open_as("thutruong.yte")
     page.goto(f"{url}/tu-danh-gia/")
     page.get_by_role("link", name="Xem lại và gửi bản tự đánh giá").click()
@@ -157,7 +156,9 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     expect(page.locator(f"#leaf-{leaf.pk} input[name=score]")).to_be_disabled()
     assert Submission.objects.filter(participation=participation).exists()
 
-    # 3. Self-assessment closes, appraisal opens: the appraiser adjusts 2.1.1 down.
+
+def appraiser_adjusts_the_leaf(open_as, url, participation, leaf, score):
+    """Self-assessment closes, appraisal opens: the appraiser adjusts 2.1.1 down."""
     move_windows(
         self_assessment=(-20 * DAY, -HOUR),
         appraisal=(-HOUR, 5 * DAY),
@@ -207,7 +208,9 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
         APPRAISAL_COMMENT,
     )
 
-    # 4. Appraisal closes, the explanation round opens: the unit explains, with a file.
+
+def unit_explains_with_a_file(open_as, url, participation, leaf, score):
+    """Appraisal closes, the explanation round opens: the unit explains, with a file."""
     move_windows(
         self_assessment=(-20 * DAY, -2 * DAY),
         appraisal=(-2 * DAY, -HOUR),
@@ -244,7 +247,9 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     assert explanation.note == EXPLANATION_NOTE
     assert [f.original_name for f in explanation.files.all()] == ["cong-van-12-syt.pdf"]
 
-    # 5. The explanation round closes: the appraiser gives the final score (round 2).
+
+def appraiser_gives_the_final_score(open_as, url, participation, leaf, score):
+    """The explanation round closes: the appraiser gives the final score (round 2)."""
     move_windows(
         self_assessment=(-20 * DAY, -3 * DAY),
         appraisal=(-3 * DAY, -2 * DAY),
@@ -273,7 +278,9 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     expect(history.nth(2)).to_contain_text("1,75")
     expect(history.nth(2)).to_contain_text(FINAL_COMMENT)
 
-    # 6. The council recomputes (htmx progress until done) and publishes.
+
+def council_recomputes_and_publishes(open_as, url, participation, leaf, score):
+    """The council recomputes (htmx progress until done) and publishes."""
     page = open_as("hoidong")
     page.goto(f"{url}/tham-dinh/hoi-dong/")
     expect(
@@ -304,7 +311,9 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     expect(page.locator("p.window")).to_contain_text("Công bố ngày")
     screenshot(page, "council")
 
-    # 7. The public reads the 2023 ranking.
+
+def public_reads_the_ranking(open_as, url, participation, leaf, score):
+    """The public reads the 2023 ranking."""
     page = open_as(None)
     page.goto(f"{url}/ket-qua/{YEAR}/")
     expect(page.get_by_role("heading", name=f"Kết quả Chỉ số CCHC năm {YEAR}")).to_be_visible()
@@ -324,3 +333,16 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     )
     year = Year.objects.get(year=YEAR)
     assert year.is_published and year.published_on == timezone.localdate()
+
+
+def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, demo, open_as):
+    url = live_server.url
+    participation = Participation.objects.get(year__year=YEAR, unit__code=UNIT)
+    leaf = Criterion.objects.get(year__year=YEAR, block=participation.block, code=LEAF)
+    score = officer_scores_explains_and_uploads(open_as, url, participation, leaf)
+    head_reviews_and_submits(open_as, url, participation, leaf, score)
+    appraiser_adjusts_the_leaf(open_as, url, participation, leaf, score)
+    unit_explains_with_a_file(open_as, url, participation, leaf, score)
+    appraiser_gives_the_final_score(open_as, url, participation, leaf, score)
+    council_recomputes_and_publishes(open_as, url, participation, leaf, score)
+    public_reads_the_ranking(open_as, url, participation, leaf, score)

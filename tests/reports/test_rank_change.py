@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from appraisal.templatetags.appraisal_format import rank_change_words
+from appraisal.results import rank_change_words
 
 
 @pytest.mark.parametrize(
