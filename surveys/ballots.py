@@ -47,6 +47,36 @@ def location(sheet: str, row: int, column: str, reason: str) -> str:
     return f"{sheet}!{row}: {column}: {reason}"
 
 
+def blank_required(
+    sheet: str, row: int, values: Mapping[str, str], columns: Iterable[str]
+) -> list[str]:
+    """The error lines of the required cells left blank."""
+    return [
+        location(sheet, row, column, "bắt buộc, không được để trống")
+        for column in columns
+        if not values[column]
+    ]
+
+
+# Worded once for the checker and for the staged import, which checks stored ballots in SQL.
+STORED = "đã lưu"
+
+
+def answered_already(ballot: str, criterion: str, unit: str) -> str:
+    """A ballot answers a criterion about a unit once: this one is stored already."""
+    return (
+        f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
+        f"về đơn vị '{unit}' ({STORED})"
+    )
+
+
+def other_group(ballot: str, first_group: str, where: str, group: str) -> str:
+    """A ballot belongs to one respondent group (`where`: its first row, or STORED)."""
+    return (
+        f"phiếu '{ballot}' đã thuộc nhóm '{first_group}' ({where}), không thể thuộc nhóm '{group}'"
+    )
+
+
 @dataclass(frozen=True)
 class SurveyQuestion:
     scale: str
@@ -188,14 +218,10 @@ class BallotChecker:
                 if first is None:
                     self.ballot_groups[ballot] = (group, number)
                 elif first[0] != group:
-                    where = f"dòng {first[1]}" if first[1] else "đã lưu"
+                    where = f"dòng {first[1]}" if first[1] else STORED
                     errors.append(
                         location(
-                            self.sheet,
-                            number,
-                            "group",
-                            f"phiếu '{ballot}' đã thuộc nhóm '{first[0]}' ({where}), "
-                            f"không thể thuộc nhóm '{group}'",
+                            self.sheet, number, "group", other_group(ballot, first[0], where, group)
                         )
                     )
         block = codes.unit_blocks.get(unit) if unit else None
@@ -270,11 +296,7 @@ class BallotChecker:
         """A ballot answers a criterion about a unit once: not stored already, not twice here."""
         ballot, unit, criterion = values["ballot"], values["unit"], values["criterion"]
         if (ballot, unit, criterion) in self.codes.answered:
-            refuse(
-                "criterion",
-                f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
-                f"về đơn vị '{unit}' (đã lưu)",
-            )
+            refuse("criterion", answered_already(ballot, criterion, unit))
             return
         key = (
             (self._number("b", ballot) << 42)
@@ -296,11 +318,7 @@ class BallotChecker:
         values = {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
         if not any(values.values()) or values["unit"] in self.codes.unchecked_units:
             return None, []
-        errors = [
-            location(self.sheet, number, column, "bắt buộc, không được để trống")
-            for column in BALLOT_COLUMNS
-            if not values[column]
-        ]
+        errors = blank_required(self.sheet, number, values, BALLOT_COLUMNS)
         block = self.check_row(number, values["ballot"], values["group"], values["unit"], errors)
         self.check_answer(number, values, block, errors)
         if errors:

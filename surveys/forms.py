@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from .models import BallotUpload, RespondentGroup, Scale, ScaleOption, SurveyPlan
 from .questionnaire import scale_option_delete_check, scale_options_check
-from .uploads import MAX_UPLOAD_BYTES
+from .uploads import ballot_file_refuse
 
 
 class BallotUploadForm(forms.Form):
@@ -22,13 +22,7 @@ class BallotUploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        # Django caps request bodies only in memory; a file's size is ours to check.
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"Tệp quá lớn: tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            )
-        if not file.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError("Tệp phiếu phải là .xlsx hoặc .csv.")
+        ballot_file_refuse(name=file.name, size=file.size)
         return file
 
 

@@ -16,13 +16,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ballots import BALLOT_COLUMNS, AnswerRow, BallotChecker, cell_text, location
+from .ballots import (
+    BALLOT_COLUMNS,
+    AnswerRow,
+    BallotChecker,
+    blank_required,
+    cell_text,
+    location,
+)
 
 ROW_COLUMNS = ("ballot", "group", "unit")
 CRITERION_HEADER = re.compile(r"^\d+(\.\d+)*$")
 # An xlsx is a zip: refuse archives that would inflate past this (zip bombs).
 MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 CHUNK = 1024 * 1024
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+BALLOT_FILE_SUFFIXES = (*XLSX_SUFFIXES, ".csv")
 
 
 @dataclass
@@ -48,7 +57,7 @@ def ballot_source_open(path: str | Path) -> BallotSource:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_source(path)
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in XLSX_SUFFIXES:
         return _xlsx_source(path)
     return file_error("tệp phiếu phải là .xlsx hoặc .csv")
 
@@ -170,11 +179,7 @@ def ballot_source_rows(
         answered = [(code, option) for code, option in options if option]
         if not any(values.values()) and not answered:
             continue
-        errors = [
-            location(sheet, number, column, "bắt buộc, không được để trống")
-            for column in ROW_COLUMNS
-            if not values[column]
-        ]
+        errors = blank_required(sheet, number, values, ROW_COLUMNS)
         block = checker.check_row(number, values["ballot"], values["group"], values["unit"], errors)
         if not answered:
             errors.append(location(sheet, number, "-", "dòng không có câu trả lời nào"))

@@ -28,7 +28,15 @@ from criteria.phase import year_refuse_if_frozen
 from kernel.jobs import job_fail_stale, job_progress
 from kernel.models import Job
 
-from .ballots import AnswerRow, BallotChecker, location, survey_codes_for_year
+from .ballots import (
+    STORED,
+    AnswerRow,
+    BallotChecker,
+    answered_already,
+    location,
+    other_group,
+    survey_codes_for_year,
+)
 from .models import (
     Answer,
     Ballot,
@@ -38,7 +46,7 @@ from .models import (
     ScaleOption,
     StagedAnswer,
 )
-from .sources import ballot_source_open, ballot_source_rows
+from .sources import BALLOT_FILE_SUFFIXES, ballot_source_open, ballot_source_rows
 
 MAX_ERRORS = 5000  # kept on the upload; the count is always exact
 STAGE_BATCH = 5000
@@ -56,6 +64,19 @@ def path_chunks(path: Path) -> Iterable[bytes]:
     with path.open("rb") as stream:
         while chunk := stream.read(1024 * 1024):
             yield chunk
+
+
+def ballot_file_refuse(*, name: str, size: int | None = None) -> None:
+    """Refuse a ballots file that is not .xlsx or .csv, or (`size` given: an upload from the
+    browser) larger than MAX_UPLOAD_BYTES. The form checks with it before the service."""
+    # Django caps request bodies only in memory; a file's size is ours to check.
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"Tệp quá lớn ({size // (1024 * 1024)} MB); tối đa "
+            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        )
+    if Path(name).suffix.lower() not in BALLOT_FILE_SUFFIXES:
+        raise ValidationError("Tệp phiếu phải là .xlsx hoặc .csv.")
 
 
 def ballot_upload_previous(*, year: Year, sha256: str, exclude: int | None = None):
@@ -84,18 +105,13 @@ def ballot_upload_create(
     year_refuse_if_frozen(year)
     if uploaded is not None:
         name, size = uploaded.name, uploaded.size
-        if size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"Tệp quá lớn ({size // (1024 * 1024)} MB); tối đa "
-                f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-            )
+        ballot_file_refuse(name=name, size=size)
         sha256 = file_sha256(uploaded.chunks())
     else:
         path = Path(path)
         name, size = path.name, path.stat().st_size
+        ballot_file_refuse(name=name)
         sha256 = file_sha256(path_chunks(path))
-    if Path(name).suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
-        raise ValidationError("Tệp phiếu phải là .xlsx hoặc .csv.")
     previous = ballot_upload_previous(year=year, sha256=sha256)
     if previous is not None and mode == BallotUpload.Mode.APPEND:
         raise ValidationError(
@@ -226,8 +242,7 @@ def stored_conflicts(upload: BallotUpload, limit: int = MAX_ERRORS) -> tuple[lis
                     sheet,
                     row,
                     "criterion" if upload.format != "wide" else criterion,
-                    f"phiếu '{ballot}' đã có câu trả lời cho tiêu chí '{criterion}' "
-                    f"về đơn vị '{unit}' (đã lưu)",
+                    answered_already(ballot, criterion, unit),
                 ),
             )
         )
@@ -246,8 +261,7 @@ def stored_conflicts(upload: BallotUpload, limit: int = MAX_ERRORS) -> tuple[lis
                     sheet,
                     row,
                     "group",
-                    f"phiếu '{ballot}' đã thuộc nhóm '{stored_groups.get(ballot)}' (đã lưu), "
-                    f"không thể thuộc nhóm '{group}'",
+                    other_group(ballot, stored_groups.get(ballot), STORED, group),
                 ),
             )
         )

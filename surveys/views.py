@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion, Year
-from criteria.phase import frozen_message
+from criteria.phase import year_refuse_if_frozen
 from kernel.previews import inline_document
 from units.access import STAFF_ROLES, role_required
 from units.models import Block, Membership
@@ -208,9 +208,13 @@ def tallies(request, year: int, block: str):
 
 def _published_post(request, year: Year) -> bool:
     """A published year's questionnaire is read-only: POSTs are refused."""
-    if request.method == "POST" and year.is_published:
-        raise PermissionDenied(frozen_message(year.year))
-    return request.method == "POST"
+    if request.method != "POST":
+        return False
+    try:
+        year_refuse_if_frozen(year)
+    except ValidationError as error:
+        raise PermissionDenied(*error.messages) from None
+    return True
 
 
 @home_affairs

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from criteria.models import Year
 from kernel.models import Job
+from surveys import uploads
 from surveys.models import Answer, Ballot, BallotUpload, StagedAnswer
 
 from .bad_rows import BAD_ROW_ERRORS, BAD_ROWS
@@ -153,6 +154,17 @@ def test_other_extensions_are_refused(client, home_affairs):
     client.force_login(home_affairs)
     response = upload(client, b"MZ", name="phieu.exe")
     assert "phải là .xlsx hoặc .csv" in response.content.decode()
+    assert not BallotUpload.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(
+    client, home_affairs, monkeypatch
+):
+    """The page and the service refuse a too large file with the one check and message."""
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    client.force_login(home_affairs)
+    response = upload(client, GOOD + b"\n" * (1024 * 1024))
+    assert "Tệp quá lớn (1 MB); tối đa 1 MB." in response.content.decode()
     assert not BallotUpload.objects.exists()
 
 
