@@ -194,3 +194,36 @@ class Explanation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} – giải trình {self.at:%d/%m/%Y %H:%M}"
+
+
+class SurveyGapAcknowledgement(models.Model):
+    """The council's written acceptance that a unit's survey leaf has no counted answer and
+    scores 0 (DOMAIN §9): until then the year cannot be published."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="+", verbose_name="tiêu chí"
+    )
+    note = models.TextField("lý do chấp nhận")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người ghi nhận",
+    )
+    at = models.DateTimeField("thời điểm", default=timezone.now)
+
+    class Meta:
+        verbose_name = "ghi nhận tiêu chí điều tra không có phiếu"
+        verbose_name_plural = "ghi nhận tiêu chí điều tra không có phiếu"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "criterion"], name="unique_survey_gap_acknowledgement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation} – {self.criterion.code}: không có phiếu (đã ghi nhận)"

@@ -35,5 +35,6 @@ urlpatterns = [
     path("hoi-dong/<int:year>/", council.council, name="council_year"),
     path("hoi-dong/<int:year>/tinh-lai/", council.compute, name="compute"),
     path("hoi-dong/<int:year>/cong-bo/", council.publish, name="publish"),
+    path("hoi-dong/<int:year>/cong-bo/ghi-nhan/", council.survey_gap, name="survey_gap"),
     path("tac-vu/<int:pk>/", council.job_progress, name="job"),
 ]

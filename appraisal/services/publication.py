@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from appraisal.models import Computation
-from criteria.models import Year
+from appraisal.completeness import NO_SURVEY_ANSWER, LeafGap, unit_gaps
+from appraisal.models import Computation, SurveyGapAcknowledgement
+from criteria.models import Criterion, Participation, Year
 from criteria.phase import year_refuse_if_frozen
+from evidence.models import Score
 from kernel.audit import audit_record
+from kernel.ordering import unit_code_key
 
 from .appraisals import local_time
 from .compute import fingerprint_of, previous_ranks_for, year_inputs
@@ -26,12 +31,94 @@ def results_are_current(year: Year) -> bool:
     return computation.fingerprint == fingerprint_of(blocks, previous_ranks_for(year))
 
 
-def year_publish(
-    *, year: Year, by=None, today: date | None = None, at: datetime | None = None
-) -> Year:
-    """Approve and publish (DOMAIN §3.6): status published, published_on today. From then on
-    every write path refuses the year."""
-    at = at or timezone.now()
+@dataclass(frozen=True)
+class PublicationGap:
+    """One leaf of one unit that keeps the year from being published, for the council."""
+
+    participation: Participation
+    criterion: Criterion
+    kind: str
+    words: str
+
+    @property
+    def acknowledgeable(self) -> bool:
+        return self.kind == NO_SURVEY_ANSWER
+
+    def __str__(self) -> str:
+        return (
+            f"{self.participation.unit.code} {self.participation.name}, tiêu chí "
+            f"{self.criterion.code}: {self.words}"
+        )
+
+
+def publication_gaps(year: Year) -> list[PublicationGap]:
+    """Every gap of every unit taking part (DOMAIN §9), unit by unit in code order."""
+    participations, blocks = year_inputs(year)
+    by_code = {p.unit.code: p for p in participations}
+    requested = defaultdict(set)
+    for participation_id, code in Score.objects.filter(
+        participation__year=year, not_applicable_requested=True, not_applicable=False
+    ).values_list("participation_id", "criterion__code"):
+        requested[participation_id].add(code)
+    acknowledged = defaultdict(set)
+    for participation_id, code in SurveyGapAcknowledgement.objects.filter(
+        participation__year=year
+    ).values_list("participation_id", "criterion__code"):
+        acknowledged[participation_id].add(code)
+    gaps: list[PublicationGap] = []
+    for _block, block_criteria, criteria_set, _rules, units in blocks:
+        leaves = {c.code: c for c in block_criteria}
+        for unit in units:
+            participation = by_code[unit.code]
+            found: list[LeafGap] = unit_gaps(
+                criteria_set,
+                unit,
+                requested_not_applicable=requested[participation.pk],
+                acknowledged=acknowledged[participation.pk],
+            )
+            gaps.extend(
+                PublicationGap(participation, leaves[gap.leaf], gap.kind, gap.words)
+                for gap in found
+            )
+    return sorted(
+        gaps, key=lambda g: (unit_code_key(g.participation.unit.code), g.criterion.sort_key)
+    )
+
+
+def survey_gap_acknowledge(
+    *, participation: Participation, criterion: Criterion, note: str, by=None
+) -> SurveyGapAcknowledgement:
+    """The council accepts in writing that a survey leaf of a unit has no counted answer
+    (it scores 0), so that the gap no longer blocks publication."""
+    year = participation.year
+    note = (note or "").strip()
+    with transaction.atomic():
+        year = Year.objects.select_for_update().get(pk=year.pk)
+        year_refuse_if_frozen(year)
+        if criterion.year_id != year.pk or criterion.method != Criterion.Method.SURVEY:
+            raise ValidationError("Chỉ ghi nhận được tiêu chí điều tra xã hội học của năm này.")
+        if not note:
+            raise ValidationError("Ghi lý do Hội đồng chấp nhận tiêu chí không có phiếu.")
+        acknowledgement, created = SurveyGapAcknowledgement.objects.get_or_create(
+            participation=participation,
+            criterion=criterion,
+            defaults={"note": note, "by": by if by is not None and by.is_authenticated else None},
+        )
+        if created:
+            audit_record(
+                actor=by,
+                action="survey_gap_acknowledge",
+                obj=acknowledgement,
+                year=year.year,
+                unit_code=participation.unit.code,
+                changes={"note": ("", note)},
+                note=f"Tiêu chí {criterion.code}: không có phiếu điều tra hợp lệ, tính 0 điểm.",
+            )
+    return acknowledgement
+
+
+def _publication_refusals(year: Year, at: datetime) -> None:
+    """Raise the first reason the year may not be published now (DOMAIN §3.6, §9)."""
     year_refuse_if_frozen(year)
     for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình")):
         if year.window_is_open(window, at):
@@ -42,23 +129,40 @@ def year_publish(
             )
     if not Computation.objects.filter(year=year).exists():
         raise ValidationError(f"Năm {year.year} chưa tính chỉ số: hãy tính trước khi công bố.")
+    gaps = publication_gaps(year)
+    if gaps:
+        raise ValidationError(
+            [f"Chưa thể công bố: còn {len(gaps)} tiêu chí chưa hoàn tất thẩm định."]
+            + [str(gap) for gap in gaps]
+        )
     if not results_are_current(year):
         raise ValidationError(
             "Điểm đã thay đổi sau lần tính chỉ số gần nhất: hãy tính lại trước khi công bố."
         )
+
+
+def year_publish(
+    *, year: Year, by=None, today: date | None = None, at: datetime | None = None
+) -> Year:
+    """Approve and publish (DOMAIN §3.6): status published, published_on today. From then on
+    every write path refuses the year. The checks and the change hold the year's row lock."""
+    at = at or timezone.now()
     with transaction.atomic():
-        old_status, old_date = year.status, year.published_on
-        year.status = Year.Status.PUBLISHED
-        year.published_on = today or timezone.localdate(at)
-        year.save(update_fields=["status", "published_on"])
+        locked = Year.objects.select_for_update().get(pk=year.pk)
+        _publication_refusals(locked, at)
+        old_status, old_date = locked.status, locked.published_on
+        locked.status = Year.Status.PUBLISHED
+        locked.published_on = today or timezone.localdate(at)
+        locked.save(update_fields=["status", "published_on"])
         audit_record(
             actor=by,
             action="year_publish",
-            obj=year,
-            year=year.year,
+            obj=locked,
+            year=locked.year,
             changes={
-                "status": (old_status, year.status),
-                "published_on": (old_date, year.published_on),
+                "status": (old_status, locked.status),
+                "published_on": (old_date, locked.published_on),
             },
         )
+    year.status, year.published_on = locked.status, locked.published_on
     return year

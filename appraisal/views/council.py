@@ -17,8 +17,13 @@ from appraisal.access import (
 )
 from appraisal.jobs import compute_start
 from appraisal.models import Computation, UnitResult
-from appraisal.services.publication import results_are_current, year_publish
-from criteria.models import Criterion, Year
+from appraisal.services.publication import (
+    publication_gaps,
+    results_are_current,
+    survey_gap_acknowledge,
+    year_publish,
+)
+from criteria.models import Criterion, Participation, Year
 from kernel.jobs import job_fail_stale
 from kernel.models import Job
 from units.access import role_required
@@ -133,6 +138,7 @@ def publish(request, year: int):
                 messages.success(request, f"Đã phê duyệt và công bố kết quả năm {year_obj.year}.")
                 return redirect("appraisal:council_year", year=year_obj.year)
     computation = Computation.objects.filter(year=year_obj).first()
+    gaps = [] if year_obj.is_published else publication_gaps(year_obj)
     return render(
         request,
         "appraisal/publish.html",
@@ -146,7 +152,50 @@ def publish(request, year: int):
                 for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình"))
                 if year_obj.window_is_open(window)
             ],
-            "errors": error_messages,
+            "errors": error_messages[:1] if gaps else error_messages,
+            "gaps_by_unit": _gaps_by_unit(gaps),
+            "gap_count": len(gaps),
         },
         status=400 if error_messages else 200,
     )
+
+
+def _posted_id(request, name: str) -> int:
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+def _gaps_by_unit(gaps) -> list[tuple]:
+    """(participation, its gaps) in the order the gaps come (unit code order)."""
+    grouped: dict[int, tuple] = {}
+    for gap in gaps:
+        grouped.setdefault(gap.participation.pk, (gap.participation, []))[1].append(gap)
+    return list(grouped.values())
+
+
+@require_POST
+@role_required(*PUBLISH_ROLES)
+def survey_gap(request, year: int):
+    """The council accepts that a unit's survey leaf has no counted answer (scores 0)."""
+    year_obj = year_or_404(year)
+    participation = get_object_or_404(
+        Participation, year=year_obj, pk=_posted_id(request, "participation")
+    )
+    criterion = get_object_or_404(Criterion, year=year_obj, pk=_posted_id(request, "criterion"))
+    try:
+        survey_gap_acknowledge(
+            participation=participation,
+            criterion=criterion,
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{participation.name}, tiêu chí {criterion.code}: {message}")
+    else:
+        messages.success(
+            request,
+            f"Đã ghi nhận: {participation.name}, tiêu chí {criterion.code} không có phiếu "
+            "điều tra hợp lệ (tính 0 điểm).",
+        )
+    return redirect("appraisal:publish", year=year_obj.year)

@@ -29,6 +29,7 @@ from units.models import Block, Membership, Unit
 
 # The fixtures, for `from .personas import *` in test modules.
 __all__ = [
+    "after_all",
     "after_explanation",
     "appraiser",
     "council",
@@ -182,6 +183,33 @@ def during_explanation():
 
 
 @pytest.fixture
+def after_all():
+    with time_machine.travel(AFTER_ALL, tick=False):
+        yield AFTER_ALL
+
+
+@pytest.fixture
 def after_explanation():
     with time_machine.travel(AFTER_EXPLANATION, tick=False):
         yield AFTER_EXPLANATION
+
+
+def appraise_everything(world: World, *, acknowledge_surveys: bool = True) -> None:
+    """Give every evidence leaf still without one the unit's own score as its appraised
+    score, and (by default) record the council's acceptance of every survey leaf without
+    answers, so that nothing keeps the year from publication (DOMAIN §9)."""
+    from appraisal.models import SurveyGapAcknowledgement
+
+    for score in Score.objects.filter(
+        participation__year=world.year, appraised_score__isnull=True, not_applicable=False
+    ).select_related("criterion"):
+        score.appraised_score = score.self_score
+        score.appraised_value = score.self_value
+        score.save(update_fields=["appraised_score", "appraised_value"])
+    if acknowledge_surveys:
+        for participation in world.participations.values():
+            SurveyGapAcknowledgement.objects.get_or_create(
+                participation=participation,
+                criterion=world.criteria["3.1"],
+                defaults={"note": "Không tổ chức điều tra đơn vị này trong năm thử."},
+            )

@@ -16,7 +16,7 @@ from appraisal.services.publication import results_are_current, year_publish
 from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import AFTER_ALL, IN_APPRAISAL, IN_EXPLANATION
+from .personas import AFTER_ALL, IN_APPRAISAL, IN_EXPLANATION, appraise_everything
 
 S = AppraisalEntry.Status
 
@@ -27,6 +27,7 @@ def test_publishing_needs_computed_results(world, council):
 
 
 def test_publishing_freezes_the_year_and_is_audited(world, council):
+    appraise_everything(world)
     results_compute(year=world.year)
     year_publish(year=world.year, by=council, at=AFTER_ALL)
     world.year.refresh_from_db()
@@ -38,6 +39,7 @@ def test_publishing_freezes_the_year_and_is_audited(world, council):
 
 
 def test_results_computed_before_a_score_changed_cannot_be_published(world, council):
+    appraise_everything(world)
     results_compute(year=world.year)
     assert results_are_current(world.year)
     score = world.score("A1", "2.1")
@@ -55,6 +57,7 @@ def test_no_publication_while_appraisal_is_open(world, council):
 
 
 def test_a_year_is_published_once(world, council):
+    appraise_everything(world)
     results_compute(year=world.year)
     year_publish(year=world.year, by=council, at=AFTER_ALL)
     with pytest.raises(ValidationError, match="đã công bố"):
@@ -72,6 +75,7 @@ def published(world, council, appraiser, officer):
         by=appraiser,
         at=IN_APPRAISAL,
     )
+    appraise_everything(world)
     results_compute(year=world.year)
     year_publish(year=world.year, by=council, at=AFTER_ALL)
     world.year.refresh_from_db()

@@ -1,24 +1,15 @@
 """The council's pages: results per block, the compute job with its progress, publication."""
 
-import pytest
-import time_machine
-
 from appraisal.models import Computation
 from appraisal.services.compute import results_compute
 from criteria.models import Year
 from kernel.models import Job
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import AFTER_ALL
+from .personas import appraise_everything
 
 COUNCIL = "/tham-dinh/hoi-dong/2023/"
 PUBLISH = "/tham-dinh/hoi-dong/2023/cong-bo/"
-
-
-@pytest.fixture
-def after_all():
-    with time_machine.travel(AFTER_ALL, tick=False):
-        yield
 
 
 def test_the_council_home_goes_to_the_year_in_progress(client, world, council):
@@ -62,6 +53,7 @@ def test_a_running_job_is_polled_with_htmx(client, world, council):
 
 
 def test_publication_asks_for_confirmation_then_freezes_the_year(client, world, council, after_all):
+    appraise_everything(world)
     results_compute(year=world.year)
     client.force_login(council)
     assert "Gõ <strong>2023</strong>" in client.get(PUBLISH).content.decode()
@@ -78,6 +70,7 @@ def test_publication_asks_for_confirmation_then_freezes_the_year(client, world, 
 
 
 def test_stale_results_are_not_published(client, world, noivu, after_all):
+    appraise_everything(world)
     results_compute(year=world.year)
     score = world.score("A1", "2.1")
     score.appraised_score = 1

@@ -10,10 +10,11 @@ from appraisal.services.compute import results_compute
 from kernel.models import AuditEvent
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import AFTER_ALL, IN_APPRAISAL
+from .personas import AFTER_ALL, IN_APPRAISAL, appraise_everything
 
 
 def test_publish_year_freezes_the_year(world):
+    appraise_everything(world)
     results_compute(year=world.year)
     out = StringIO()
     with time_machine.travel(AFTER_ALL, tick=False):
@@ -42,6 +43,7 @@ def test_publish_year_refuses_an_unknown_year(db):
 
 
 def test_publish_year_refuses_a_published_year(world):
+    appraise_everything(world)
     results_compute(year=world.year)
     with time_machine.travel(AFTER_ALL, tick=False):
         call_command("publish_year", "--year", "2023", stdout=StringIO())

@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from appraisal.models import AppraisalEntry, AreaResult, Explanation, UnitResult
+from appraisal.services.publication import publication_gaps, survey_gap_acknowledge
 from criteria.models import Criterion, Participation, Year
 from evidence.models import EvidenceFile, Score, Submission
 
@@ -279,6 +280,34 @@ def appraiser_gives_the_final_score(open_as, url, participation, leaf, score):
     expect(history.nth(2)).to_contain_text(FINAL_COMMENT)
 
 
+def council_sees_the_gaps_then_the_secretariat_finishes(open_as, url, participation, leaf, score):
+    """The council cannot publish half-appraised: the publish page lists what is missing
+    (every other unit's leaves here); the rest of the secretariat's work is then done."""
+    page = open_as("hoidong")
+    page.goto(f"{url}/tham-dinh/hoi-dong/{YEAR}/cong-bo/")
+    expect(page.locator(".card")).to_contain_text("chưa thể công bố")
+    yte = page.locator("section.gaps details", has_text="Sở Y tế")
+    expect(yte).to_have_count(1)
+    yte.locator("summary").click()
+    expect(yte.locator("table.gaps-table")).not_to_contain_text(f"{LEAF}. {leaf.name}")
+    gaps = publication_gaps(Year.objects.get(year=YEAR))
+    assert gaps and all(g.criterion != leaf or g.participation != participation for g in gaps)
+    for gap in gaps:
+        if gap.acknowledgeable:
+            survey_gap_acknowledge(
+                participation=gap.participation,
+                criterion=gap.criterion,
+                note="Không có phiếu hợp lệ trong năm thử.",
+            )
+        else:
+            Score.objects.update_or_create(
+                participation=gap.participation,
+                criterion=gap.criterion,
+                defaults={"appraised_score": Decimal(0), "not_applicable": False},
+            )
+    assert publication_gaps(Year.objects.get(year=YEAR)) == []
+
+
 def council_recomputes_and_publishes(open_as, url, participation, leaf, score):
     """The council recomputes (htmx progress until done) and publishes."""
     page = open_as("hoidong")
@@ -344,5 +373,6 @@ def test_a_whole_year_from_self_assessment_to_the_public_ranking(live_server, de
     appraiser_adjusts_the_leaf(open_as, url, participation, leaf, score)
     unit_explains_with_a_file(open_as, url, participation, leaf, score)
     appraiser_gives_the_final_score(open_as, url, participation, leaf, score)
+    council_sees_the_gaps_then_the_secretariat_finishes(open_as, url, participation, leaf, score)
     council_recomputes_and_publishes(open_as, url, participation, leaf, score)
     public_reads_the_ranking(open_as, url, participation, leaf, score)

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         try:
             year_obj = year_publish(year=year_for_compute(year))
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError("\n".join(error.messages)) from None
         self.stdout.write(f"Đã công bố năm {year_obj.year} ngày {year_obj.published_on:%d/%m/%Y}.")
