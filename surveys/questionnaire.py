@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from criteria.models import Criterion, Year
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from units.models import Block
 
 from .models import Answer, Question, RespondentGroup, Scale, ScaleOption, SurveyPlan
@@ -65,6 +65,7 @@ def question_save(
             "bỏ nhóm này khỏi câu hỏi."
         )
     with transaction.atomic():
+        year_lock_for_write(year)
         if question is None:
             question = Question(criterion=criterion)
         question.scale, question.text = scale, text
@@ -123,6 +124,7 @@ def survey_plan_save(
             f"Kế hoạch phát phiếu năm {year.year}: không có {', '.join(missing)}."
         )
     with transaction.atomic():
+        year_lock_for_write(year)
         SurveyPlan.objects.filter(year=year).delete()
         return SurveyPlan.objects.bulk_create(
             SurveyPlan(

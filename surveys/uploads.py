@@ -24,7 +24,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
 from criteria.models import Criterion, Participation, Year
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from kernel.jobs import job_fail_stale, job_progress
 from kernel.models import Job
 
@@ -369,6 +369,7 @@ def ballot_upload_import(*, upload: BallotUpload, job: Job | None = None) -> Bal
     BallotUpload.objects.filter(pk=upload.pk).update(status=BallotUpload.Status.IMPORTING)
     try:
         with transaction.atomic():
+            year_lock_for_write(upload.year)
             locked = BallotUpload.objects.select_for_update().get(pk=upload.pk)
             if locked.status == BallotUpload.Status.IMPORTED:
                 return locked

@@ -10,7 +10,7 @@ from django.db import transaction
 from appraisal.access import APPRAISAL_ROLES, ASSIGN_ROLES, has_role
 from appraisal.models import Assignment
 from criteria.models import Criterion, Year
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from kernel.audit import audit_record
 from units.models import Block, Membership
 
@@ -66,6 +66,7 @@ def assignment_create(*, year: Year, block: Block, area_code: str, appraiser, by
             f"{appraiser} đã được phân công lĩnh vực {area_code} của khối {block.code}."
         )
     with transaction.atomic():
+        year_lock_for_write(year)
         assignment = Assignment.objects.create(
             year=year, block=block, area_code=area_code, appraiser=appraiser, assigned_by=by
         )
@@ -99,6 +100,7 @@ def assignment_reassign(*, assignment: Assignment, appraiser, by) -> Assignment:
     ).exists():
         raise ValidationError(f"{appraiser} đã được phân công lĩnh vực này.")
     with transaction.atomic():
+        year_lock_for_write(assignment.year)
         previous = assignment.appraiser.username
         assignment.appraiser = appraiser
         assignment.assigned_by = by
@@ -119,6 +121,7 @@ def assignment_delete(*, assignment: Assignment, by) -> None:
     if not has_role(by, *ASSIGN_ROLES):
         raise ValidationError("Chỉ Tổ trưởng Tổ thư ký hoặc Sở Nội vụ được phân công thẩm định.")
     with transaction.atomic():
+        year_lock_for_write(assignment.year)
         audit_record(
             actor=by,
             action="assignment_delete",

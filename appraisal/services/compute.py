@@ -14,7 +14,7 @@ from django.utils import timezone
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
 from criteria.models import BlockRules, Criterion, Participation, Year
-from criteria.phase import frozen_message
+from criteria.phase import frozen_message, year_lock_shared
 from criteria.rules import DEFAULT_RULES, parse_bands, parse_class_rule, parse_self_review
 from evidence.models import Score
 from kernel.models import Job
@@ -221,6 +221,7 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
             job_progress(job, done, total_units)
 
     with transaction.atomic():
+        refuse_if_frozen(year_lock_shared(year))
         Computation.objects.filter(year=year).delete()
         computation = Computation.objects.create(
             year=year,

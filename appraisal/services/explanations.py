@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from appraisal.access import UNIT_ROLES
 from appraisal.models import AppraisalEntry, Explanation
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from evidence.files import evidence_check
 from evidence.models import Score
 from evidence.services import evidence_store
@@ -60,6 +60,7 @@ def explanation_submit(
     checked = [(upload, evidence_check(upload)) for upload in files]
 
     with transaction.atomic():
+        year_lock_for_write(year)
         explanation = Explanation.objects.create(score=score, note=note, by=by, at=at)
         for upload, result in checked:
             explanation.files.add(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from appraisal.completeness import NO_SURVEY_ANSWER, LeafGap, unit_gaps
 from appraisal.models import Computation, SurveyGapAcknowledgement
 from criteria.models import Criterion, Participation, Year
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_publication, year_lock_for_write, year_refuse_if_frozen
 from evidence.models import Score
 from kernel.audit import audit_record
 from kernel.ordering import unit_code_key
@@ -93,8 +93,7 @@ def survey_gap_acknowledge(
     year = participation.year
     note = (note or "").strip()
     with transaction.atomic():
-        year = Year.objects.select_for_update().get(pk=year.pk)
-        year_refuse_if_frozen(year)
+        year = year_lock_for_write(year)
         if criterion.year_id != year.pk or criterion.method != Criterion.Method.SURVEY:
             raise ValidationError("Chỉ ghi nhận được tiêu chí điều tra xã hội học của năm này.")
         if not note:
@@ -148,7 +147,7 @@ def year_publish(
     every write path refuses the year. The checks and the change hold the year's row lock."""
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Year.objects.select_for_update().get(pk=year.pk)
+        locked = year_lock_for_publication(year)
         _publication_refusals(locked, at)
         old_status, old_date = locked.status, locked.published_on
         locked.status = Year.Status.PUBLISHED
