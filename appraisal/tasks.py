@@ -1,5 +1,6 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from appraisal.services.compute import results_compute
 from criteria.models import Year
@@ -14,6 +15,6 @@ def compute_results_task(job_id: int) -> None:
     def work(job):
         year = Year.objects.get(year=job.year)
         computation = results_compute(year=year, job=job)
-        return f"Đã tính chỉ số năm {year.year} lúc {computation.computed_at:%H:%M %d/%m/%Y}."
+        return f"Đã tính chỉ số năm {year.year} lúc {timezone.localtime(computation.computed_at):%H:%M %d/%m/%Y}."
 
     job_run(job_id, work)

@@ -16,6 +16,22 @@ class Year(models.Model):
         REVIEW = "review", "Hội đồng xem xét"
         PUBLISHED = "published", "Đã công bố"
 
+    class Phase(models.TextChoices):
+        """Where the year stands (DOMAIN §9), derived from its windows and publication."""
+
+        DRAFT = "draft", "Chuẩn bị"
+        SELF_ASSESSMENT = "self_assessment", "Tự đánh giá"
+        APPRAISAL = "appraisal", "Thẩm định"
+        EXPLANATION = "explanation", "Giải trình"
+        REVIEW = "review", "Hội đồng xem xét"
+        PUBLISHED = "published", "Đã công bố"
+
+    WINDOWS = (
+        ("self_assessment", Phase.SELF_ASSESSMENT),
+        ("appraisal", Phase.APPRAISAL),
+        ("explanation", Phase.EXPLANATION),
+    )
+
     year = models.PositiveSmallIntegerField("năm", unique=True)
     name = models.CharField("tên đợt đánh giá", max_length=300)
     status = models.CharField(
@@ -40,6 +56,31 @@ class Year(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def phase(self, at=None) -> "Year.Phase":
+        """The one lifecycle (DOMAIN §9): published once the council published; otherwise
+        the phase of the latest window that has opened, and the council's review once the
+        last window has closed; before any window opens, preparation."""
+        from django.utils import timezone
+
+        if self.is_published:
+            return self.Phase.PUBLISHED
+        at = at or timezone.now()
+        windows = [
+            (getattr(self, f"{name}_opens"), getattr(self, f"{name}_closes"), phase)
+            for name, phase in self.WINDOWS
+            if getattr(self, f"{name}_opens") is not None
+        ]
+        opened = [(opens, closes, phase) for opens, closes, phase in windows if opens <= at]
+        if not opened:
+            return self.Phase.DRAFT
+        _opens, closes, phase = opened[-1]
+        if len(opened) == len(windows) and closes is not None and at >= closes:
+            return self.Phase.REVIEW
+        return phase
+
+    def phase_label(self, at=None) -> str:
+        return self.Phase(self.phase(at)).label
 
     def window_is_open(self, window: str, at=None) -> bool:
         """`window` is `self_assessment`, `appraisal` or `explanation`; open means

@@ -14,7 +14,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from appraisal.models import UnitResult
+from appraisal.models import AppraisalEntry, UnitResult
+from appraisal.services.explanations import explanation_open_for
+from appraisal.services.publication import publication_gaps
 from criteria.models import Criterion, Participation, Year
 from evidence.models import Score, Submission
 from surveys.confidence import ranking_noise
@@ -78,57 +80,98 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-def unit_tasks(user, year: Year) -> list[Task]:
-    tasks = []
+P = Year.Phase
+
+
+def unit_tasks(user, year: Year, phase: str) -> list[Task]:
+    """What a unit's officer or head does next, in every phase of the year."""
     participations = Participation.objects.filter(
         year=year, unit_id__in=units_of(user, R.UNIT_OFFICER, R.UNIT_HEAD)
-    ).select_related("unit")
+    ).select_related("unit", "block")
+    return [_unit_task(participation, year, phase) for participation in participations]
+
+
+def _unit_task(participation: Participation, year: Year, phase: str) -> Task:
+    if phase == P.EXPLANATION:
+        disputed = sum(
+            explanation_open_for(score)
+            for score in Score.objects.filter(participation=participation)
+        )
+        detail = (
+            f"{disputed} tiêu chí được Tổ thư ký điều chỉnh hoặc đề nghị giải trình."
+            if disputed
+            else "Không có tiêu chí nào cần giải trình."
+        )
+        return Task(
+            f"Giải trình kết quả thẩm định: {participation.name}",
+            detail,
+            url_or_none("appraisal:explanations_home"),
+            year.explanation_closes,
+        )
+    if phase in (P.APPRAISAL, P.REVIEW):
+        detail = (
+            "Tổ thư ký đang thẩm định bản tự đánh giá của đơn vị."
+            if phase == P.APPRAISAL
+            else "Hội đồng đang xem xét kết quả; đơn vị chờ công bố."
+        )
+        return Task(f"Chờ kết quả: {participation.name}", detail, url_or_none("evidence:home"))
+    return _self_assessment_task(participation, year)
+
+
+def _self_assessment_task(participation: Participation, year: Year) -> Task:
     leaves = Criterion.objects.filter(
-        year=year, is_leaf=True, method=Criterion.Method.EVIDENCE, kind=Criterion.Kind.NORMAL
+        year=year,
+        block=participation.block,
+        is_leaf=True,
+        method=Criterion.Method.EVIDENCE,
+        kind=Criterion.Kind.NORMAL,
     )
-    for participation in participations:
-        total = leaves.filter(block=participation.block).count()
-        scored = (
-            Score.objects.filter(participation=participation, criterion__in=leaves)
-            .filter(Q(self_score__isnull=False) | Q(not_applicable_requested=True))
-            .count()
+    total = leaves.count()
+    scored = (
+        Score.objects.filter(participation=participation, criterion__in=leaves)
+        .filter(Q(self_score__isnull=False) | Q(not_applicable_requested=True))
+        .count()
+    )
+    if Submission.objects.filter(participation=participation).exists():
+        detail = "Đã gửi bản tự đánh giá; có thể rút lại để sửa khi còn thời hạn."
+    else:
+        detail = (
+            f"Đã chấm {scored}/{total} tiêu chí thành phần; thủ trưởng đơn vị gửi khi hoàn tất."
         )
-        submitted = Submission.objects.filter(participation=participation).exists()
-        if submitted:
-            detail = "Đã gửi bản tự đánh giá; có thể rút lại để sửa khi còn thời hạn."
-        else:
-            detail = (
-                f"Đã chấm {scored}/{total} tiêu chí thành phần; thủ trưởng đơn vị gửi khi hoàn tất."
-            )
-        tasks.append(
-            Task(
-                f"Tự đánh giá, chấm điểm: {participation.name}",
-                detail,
-                url_or_none("evidence:home"),
-                year.self_assessment_closes,
-            )
-        )
-    return tasks
+    return Task(
+        f"Tự đánh giá, chấm điểm: {participation.name}",
+        detail,
+        url_or_none("evidence:home"),
+        year.self_assessment_closes,
+    )
 
 
-def staff_tasks(roles: set[str], year: Year) -> list[Task]:
+def awaiting_final_score(year: Year) -> int:
+    """Leaves a unit explained that have no round-2 (final) appraisal yet."""
+    return (
+        Score.objects.filter(participation__year=year, explanations__isnull=False)
+        .exclude(appraisal_entries__round=AppraisalEntry.Round.FINAL)
+        .distinct()
+        .count()
+    )
+
+
+def staff_tasks(roles: set[str], year: Year, phase: str) -> list[Task]:
     tasks = []
     if roles & {R.APPRAISER, R.SECRETARIAT_LEAD}:
-        tasks.append(
-            Task(
-                "Thẩm định kết quả tự đánh giá",
-                "Các lĩnh vực được phân công, đối chiếu với tài liệu kiểm chứng.",
-                url_or_none("appraisal:queue"),
-                year.appraisal_closes,
-            )
-        )
+        tasks.append(_appraisal_task(year, phase))
     if roles & {R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD}:
-        tasks.append(
-            Task(
-                "Xem xét, phê duyệt và công bố kết quả",
-                f"Năm {year.year}: {year.get_status_display().lower()}.",
-                url_or_none("appraisal:council"),
+        if phase == P.REVIEW:
+            gaps = len(publication_gaps(year))
+            detail = (
+                f"Còn {gaps} tiêu chí chưa hoàn tất: chưa thể công bố."
+                if gaps
+                else "Đã thẩm định đủ: tính lại chỉ số, xem xét và công bố."
             )
+        else:
+            detail = f"Năm {year.year}: {year.phase_label().lower()}."
+        tasks.append(
+            Task("Xem xét, phê duyệt và công bố kết quả", detail, url_or_none("appraisal:council"))
         )
     if R.HOME_AFFAIRS in roles:
         ballots = year.ballots.count()
@@ -142,17 +185,56 @@ def staff_tasks(roles: set[str], year: Year) -> list[Task]:
     return tasks
 
 
+def _appraisal_task(year: Year, phase: str) -> Task:
+    url = url_or_none("appraisal:queue")
+    if phase == P.EXPLANATION:
+        return Task(
+            "Thẩm định: chờ đơn vị giải trình",
+            "Vòng 2 (điểm cuối cùng) mở khi thời gian giải trình kết thúc.",
+            url,
+            year.explanation_closes,
+        )
+    if phase == P.REVIEW:
+        waiting = awaiting_final_score(year)
+        detail = (
+            f"{waiting} tiêu chí đơn vị đã giải trình chờ chấm điểm cuối cùng."
+            if waiting
+            else "Không còn tiêu chí nào chờ chấm vòng 2."
+        )
+        return Task("Thẩm định vòng 2 (sau giải trình)", detail, url)
+    if phase in (P.DRAFT, P.SELF_ASSESSMENT):
+        return Task(
+            "Thẩm định kết quả tự đánh giá",
+            "Mở khi đơn vị đã tự đánh giá xong.",
+            url,
+            year.appraisal_closes,
+        )
+    return Task(
+        "Thẩm định kết quả tự đánh giá",
+        "Các lĩnh vực được phân công, đối chiếu với tài liệu kiểm chứng.",
+        url,
+        year.appraisal_closes,
+    )
+
+
 def home(request):
     years = list(visible_years(request.user))
     roles = roles_of(request.user)
     current = Year.objects.exclude(status=Year.Status.PUBLISHED).order_by("-year").first()
     tasks: list[Task] = []
+    phase = current.phase() if current is not None else None
     if current is not None and roles:
-        tasks = unit_tasks(request.user, current) + staff_tasks(roles, current)
+        tasks = unit_tasks(request.user, current, phase) + staff_tasks(roles, current, phase)
     return render(
         request,
         "reports/home.html",
-        {"years": years, "current": current, "tasks": tasks, "now": timezone.now()},
+        {
+            "years": years,
+            "current": current,
+            "phase": Year.Phase(phase).label if phase else "",
+            "tasks": tasks,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -3,7 +3,10 @@
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
+
+from tests.personas import local
 
 from .conftest import person
 
@@ -86,13 +89,27 @@ def test_ranking_has_a_bar_chart_per_block(client, computed_year):
 def test_unit_officer_home_says_what_to_do_next_with_the_deadline(client, small_year):
     client.force_login(person("canbo.yte", "unit_officer", "A18"))
 
-    page = client.get("/").content.decode()
+    with time_machine.travel(local(2023, 1, 5, 9, 0), tick=False):
+        page = client.get("/").content.decode()
 
     assert "Việc cần làm – năm 2022" in page
+    assert "Giai đoạn: <strong>Tự đánh giá</strong>" in page
     assert "Tự đánh giá, chấm điểm: Sở Y tế" in page
     assert "Đã chấm 1/2 tiêu chí thành phần" in page
     # The window closes at 24:00 on 10/01/2023, Asia/Ho_Chi_Minh.
     assert "Hạn: 24:00 ngày 10/01/2023" in page
+
+
+def test_after_the_last_window_the_unit_waits_and_the_council_reviews(client, small_year):
+    client.force_login(person("canbo.yte", "unit_officer", "A18"))
+    with time_machine.travel(local(2023, 2, 1, 9, 0), tick=False):
+        page = client.get("/").content.decode()
+        assert "Giai đoạn: <strong>Hội đồng xem xét</strong>" in page
+        assert "Chờ kết quả: Sở Y tế" in page
+        assert "Tự đánh giá, chấm điểm" not in page and "đã hết hạn" not in page
+        client.force_login(person("hoidong", "council"))
+        page = client.get("/").content.decode()
+    assert "Còn 2 tiêu chí chưa hoàn tất: chưa thể công bố." in page
 
 
 def test_council_home_points_to_review(client, small_year):
