@@ -51,7 +51,7 @@ def evidence_leaves(year: Year, block: Block | None = None):
 
 
 def states_for(scores: list[Score]) -> dict[int, LeafState]:
-    """Score id → state, in two queries."""
+    """Score id → state, in two queries (the scores carry `not_applicable`)."""
     ids = [s.pk for s in scores]
     entries: dict[int, list[AppraisalEntry]] = defaultdict(list)
     for entry in AppraisalEntry.objects.filter(score_id__in=ids).order_by("at", "id"):
@@ -59,7 +59,10 @@ def states_for(scores: list[Score]) -> dict[int, LeafState]:
     explanations: dict[int, list[Explanation]] = defaultdict(list)
     for explanation in Explanation.objects.filter(score_id__in=ids).order_by("at", "id"):
         explanations[explanation.score_id].append(explanation)
-    return {i: leaf_state(entries[i], explanations[i]) for i in ids}
+    return {
+        s.pk: leaf_state(entries[s.pk], explanations[s.pk], not_applicable=s.not_applicable)
+        for s in scores
+    }
 
 
 def appraisal_queue(user, year: Year) -> list[BlockQueue]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from decimal import Decimal
 
 from appraisal.models import AreaResult, UnitResult
-from appraisal.scoring import display
-from criteria.models import Participation, Year
+from appraisal.scoring import band_lower, band_of, display
+from appraisal.services.compute import rules_for
+from criteria.models import BlockRules, Participation, Year
+from criteria.rules import format_decimal
 from kernel.ordering import unit_code_key
 
 
@@ -24,12 +28,15 @@ def results_document(year: Year) -> dict:
     ):
         areas_by_result.setdefault(area.unit_result_id, []).append(area)
 
+    block_rules = {r.block_id: r for r in BlockRules.objects.filter(year=year)}
+    bands: dict[int, tuple[Decimal, ...]] = {}
     blocks: dict[str, dict] = {}
     for block in sorted(
         {p.block for p in Participation.objects.filter(year=year).select_related("block")},
         key=lambda b: b.code,
     ):
         blocks[block.code] = {"code": block.code, "name": block.name, "units": []}
+        bands[block.pk] = rules_for(block_rules.get(block.pk)).bands
     for result in sorted(
         unit_results,
         key=lambda r: (r.rank, unit_code_key(r.participation.unit.code)),
@@ -44,7 +51,7 @@ def results_document(year: Year) -> dict:
                 "index": display(result.index, 2),
                 "rank": result.rank,
                 "rank_change": result.rank_change,
-                "band": result.band,
+                "band": band_number(stored_band(result, bands[participation.block_id])),
                 "classification": result.classification,
                 "self_review": list(result.self_review),
                 "areas": [
@@ -60,6 +67,47 @@ def results_document(year: Year) -> dict:
             }
         )
     return {"year": year.year, "blocks": list(blocks.values())}
+
+
+def stored_band(result: UnitResult, bands: Sequence[Decimal]) -> Decimal:
+    """The configured lower bound of a stored result's band (DOMAIN §8: by position).
+
+    The `band` column keeps a whole number, so under 90;72,5;72 it cannot tell 72,5 from 72:
+    the band is found again from the stored index (15 decimals, finer than any two real
+    indices are apart)."""
+    return band_lower(band_of(result.index, bands), bands)
+
+
+def band_number(lower: Decimal) -> int | float:
+    """INTERFACES §4: a JSON number, the lower bound as configured: 90, 72.5, 0."""
+    if lower == lower.to_integral_value():
+        return int(lower)
+    return float(lower)  # its shortest repr is the configured threshold: 72.5
+
+
+def band_label(position: int, bands: Sequence[Decimal]) -> str:
+    """`từ 72,5% đến dưới 90%` for the band at `position` (0: the highest): the one wording
+    of a band, with its thresholds as configured."""
+    if not bands:
+        return "tất cả"
+    if position >= len(bands):
+        return f"dưới {format_decimal(bands[-1])}%"
+    lower = format_decimal(bands[position])
+    if position == 0:
+        return f"từ {lower}% trở lên"
+    return f"từ {lower}% đến dưới {format_decimal(bands[position - 1])}%"
+
+
+def band_short(position: int, bands: Sequence[Decimal]) -> str:
+    """`72,5% – < 90%`, `≥ 90%`, `< 72%`: the band in a table cell."""
+    if not bands:
+        return ""
+    if position >= len(bands):
+        return f"< {format_decimal(bands[-1])}%"
+    lower = format_decimal(bands[position])
+    if position == 0:
+        return f"≥ {lower}%"
+    return f"{lower}% – < {format_decimal(bands[position - 1])}%"
 
 
 def results_json(document: dict) -> bytes:

@@ -65,7 +65,8 @@ class ClassRule:
 
 @dataclass(frozen=True)
 class Rules:
-    # Lower bounds of the percentage bands, highest first; below the last one: band 0.
+    # Lower bounds of the percentage bands, highest first, as configured (72,5 stays 72,5).
+    # DOMAIN §8: a band is its position in this list; below the last threshold, one more.
     bands: tuple[Decimal, ...] = (Decimal(90), Decimal(80), Decimal(70))
     # QĐ 13/2016 and 29/2018 of UBND tỉnh Hải Dương: highest class first.
     classes: tuple[ClassRule, ...] = (
@@ -128,7 +129,8 @@ class UnitScore:
 class UnitResult:
     unit: UnitScore
     rank: int
-    band: int
+    band_position: int  # 0: the highest band; len(rules.bands): below the last threshold
+    band: Decimal  # its lower bound as configured, 0 below the last threshold
     rank_change: int | None
 
     @property
@@ -206,10 +208,17 @@ def self_review_areas(areas: Iterable[AreaScore], rules: Rules) -> tuple[str, ..
 
 
 def band_of(index: Decimal, bands: Sequence[Decimal]) -> int:
-    for lower in bands:
+    """The position of the band the index falls in: 0 for the highest, `len(bands)` below
+    the last threshold. Never a rounded threshold: 72,9 and 72,1 differ under 90;72,5;72."""
+    for position, lower in enumerate(bands):
         if index >= lower:
-            return int(lower)
-    return 0
+            return position
+    return len(bands)
+
+
+def band_lower(position: int, bands: Sequence[Decimal]) -> Decimal:
+    """The lower bound of the band at `position`, as configured; 0 below the last one."""
+    return bands[position] if position < len(bands) else ZERO
 
 
 def score_unit(criteria: CriteriaSet, rules: Rules, unit: UnitInput) -> UnitScore:
@@ -288,11 +297,13 @@ def score_block(
     scores = [score_unit(criteria, rules, unit) for unit in units]
     ranks = competition_ranks({score.code: score.index for score in scores})
     previous_ranks = previous_ranks or {}
+    positions = {score.code: band_of(score.index, rules.bands) for score in scores}
     results = [
         UnitResult(
             unit=score,
             rank=ranks[score.code],
-            band=band_of(score.index, rules.bands),
+            band_position=positions[score.code],
+            band=band_lower(positions[score.code], rules.bands),
             rank_change=(
                 previous_ranks[score.code] - ranks[score.code]
                 if score.code in previous_ranks

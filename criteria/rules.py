@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+HUNDRED = Decimal(100)
+
 DEFAULT_RULES = {
     "bands": "90;80;70",
     "xuat_sac": "90;80",
@@ -101,6 +103,21 @@ def parse_rubric(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
 
 def format_rubric(pairs) -> str:
     return ";".join(f"{format_decimal(Decimal(t))}:{format_decimal(Decimal(p))}" for t, p in pairs)
+
+
+def rubric_is_percentage(rubric: Sequence[tuple[Decimal, Decimal]]) -> bool:
+    """A measured leaf is scored "theo tỷ lệ" (DOMAIN §2: "100 % → 1 điểm; 80 % …"); the model
+    carries no unit, so a rubric whose thresholds all lie within 0…100 measures a percentage.
+    One with a threshold above 100 counts something else and only has to be non-negative."""
+    return bool(rubric) and all(Decimal(0) <= Decimal(t) <= HUNDRED for t, _ in rubric)
+
+
+def measured_value_check(rubric: Sequence[tuple[Decimal, Decimal]], value: Decimal) -> None:
+    """Raises ValueError, in Vietnamese, for a value the leaf cannot have measured."""
+    if value < 0:
+        raise ValueError(f"phải là số không âm (đã nhập {format_decimal(value)})")
+    if value > HUNDRED and rubric_is_percentage(rubric):
+        raise ValueError(f"là tỷ lệ phần trăm, phải từ 0 đến 100 (đã nhập {format_decimal(value)})")
 
 
 def rubric_points(rubric: Sequence[tuple[Decimal, Decimal]], value: Decimal) -> Decimal:

@@ -160,13 +160,25 @@ def _count(area: NodeRow, leaf: LeafRow) -> None:
         area.points += leaf.self_score or ZERO
 
 
+def counted_leaves(rows: list[NodeRow]) -> list[LeafRow]:
+    """The leaves a unit's progress counts: its evidence leaves that earn points."""
+    return [r.leaf for r in rows if r.leaf and r.leaf.is_evidence and not r.leaf.is_deduction]
+
+
+def self_assessment_progress(participation: Participation) -> tuple[int, int]:
+    """(done, total): the one count of "Đã chấm N/M" on the unit's home, the areas and the
+    submit page; a leaf requested not applicable is done, as in the area progress."""
+    leaves = counted_leaves(leaf_rows(participation))
+    return sum(leaf.is_done for leaf in leaves), len(leaves)
+
+
 @dataclass
 class Summary:
     without_score: list[LeafRow]
     without_evidence: list[LeafRow]
     not_applicable: list[LeafRow]
     leaves_total: int
-    scored: int
+    scored: int  # done: self-scored or requested not applicable (self_assessment_progress)
     points: Decimal
     evidence_max: Decimal
     files_count: int
@@ -174,8 +186,9 @@ class Summary:
 
 def submission_summary(participation: Participation) -> Summary:
     """What the head is about to submit, with the gaps as warnings."""
-    leaves = [r.leaf for r in leaf_rows(participation) if r.leaf and r.leaf.is_evidence]
-    normal = [leaf for leaf in leaves if not leaf.is_deduction]
+    rows = leaf_rows(participation)
+    leaves = [r.leaf for r in rows if r.leaf and r.leaf.is_evidence]
+    normal = counted_leaves(rows)
     applicable = [leaf for leaf in normal if not leaf.not_applicable_requested]
     deducted = sum((leaf.self_score or ZERO for leaf in leaves if leaf.is_deduction), ZERO)
     return Summary(
@@ -183,7 +196,7 @@ def submission_summary(participation: Participation) -> Summary:
         without_evidence=[leaf for leaf in applicable if not leaf.files],
         not_applicable=[leaf for leaf in normal if leaf.not_applicable_requested],
         leaves_total=len(normal),
-        scored=sum(1 for leaf in applicable if leaf.self_score is not None),
+        scored=sum(leaf.is_done for leaf in normal),
         points=sum((leaf.self_score or ZERO for leaf in applicable), ZERO) - deducted,
         evidence_max=sum((leaf.criterion.max_points for leaf in applicable), ZERO),
         files_count=EvidenceFile.objects.filter(

@@ -18,7 +18,7 @@ from appraisal.access import may_appraise, own_unit_ids
 from appraisal.models import AppraisalEntry, Explanation
 from criteria.models import Criterion, Participation, Year
 from criteria.phase import year_refuse_if_frozen
-from criteria.rules import rubric_points
+from criteria.rules import measured_value_check, rubric_points
 from evidence.models import Score
 from evidence.services import score_appraised_set, score_locked, score_not_applicable_set
 from kernel.audit import audit_record
@@ -58,10 +58,19 @@ class LeafState:
 
 
 PENDING = LeafState("pending", "Chưa thẩm định")
+NOT_APPLICABLE = LeafState("not_applicable", "Không áp dụng (đã chấp nhận)")
 
 
-def leaf_state(entries: list[AppraisalEntry], explanations: list[Explanation]) -> LeafState:
-    """Where a leaf stands, from its entries and explanations (both in time order)."""
+def leaf_state(
+    entries: list[AppraisalEntry],
+    explanations: list[Explanation],
+    *,
+    not_applicable: bool = False,
+) -> LeafState:
+    """Where a leaf stands, from its entries and explanations (both in time order); an
+    approved not-applicable request settles the leaf whatever came before."""
+    if not_applicable:
+        return NOT_APPLICABLE
     if not entries:
         return PENDING
     latest = entries[-1]
@@ -155,8 +164,16 @@ def _appraised_figures(
     status: str,
     appraised_score: Decimal | None,
     appraised_value: Decimal | None,
+    previous: AppraisalEntry | None,
 ) -> tuple[Decimal, Decimal | None]:
     """The appraised (score, value): on a measured leaf the score follows from the value."""
+    if status == S.AGREED and previous is not None:
+        # The form still shows the figure of the last appraisal (round 1's, in round 2):
+        # agreeing gives it up for the unit's own, without retyping. A new figure is not.
+        if appraised_score == previous.appraised_score:
+            appraised_score = None
+        if appraised_value == previous.appraised_value:
+            appraised_value = None
     if status in (S.AGREED, S.NEEDS_EXPLANATION):
         # Pending the explanation the unit's own figure stands unless the appraiser says.
         if appraised_value is None:
@@ -168,6 +185,10 @@ def _appraised_figures(
         appraised_value = _points(appraised_value, "Giá trị thẩm định")
         if appraised_value is None:
             raise ValidationError("Nhập giá trị thẩm định: điểm tính theo thang chấm.")
+        try:
+            measured_value_check(rubric, appraised_value)
+        except ValueError as error:
+            raise ValidationError(f"Giá trị thẩm định {error}.") from None
         return rubric_points(rubric, appraised_value), appraised_value
     appraised_score = _points(appraised_score, "Điểm thẩm định")
     if appraised_score is None:
@@ -210,12 +231,12 @@ def _appraisal_record(
     status: str,
     figures: tuple[Decimal, Decimal | None],
     comment: str,
+    previous: AppraisalEntry | None,
     by,
     at: datetime,
 ) -> AppraisalEntry:
     """Add the entry, copy it onto the unit's row (through evidence) and audit both."""
     appraised_score, appraised_value = figures
-    previous = score.appraisal_entries.order_by("at", "id").last()
     entry = AppraisalEntry.objects.create(
         score=score,
         round=round_,
@@ -281,12 +302,14 @@ def appraisal_save(
         score.participation = participation
         score.criterion = criterion
         round_ = _round_open(year=year, score=score, status=status, at=at)
+        previous = score.appraisal_entries.order_by("at", "id").last() if score.pk else None
         figures = _appraised_figures(
             criterion=criterion,
             score=score,
             status=status,
             appraised_score=appraised_score,
             appraised_value=appraised_value,
+            previous=previous,
         )
         _status_check(
             criterion=criterion, score=score, status=status, figures=figures, comment=comment
@@ -297,6 +320,7 @@ def appraisal_save(
             status=status,
             figures=figures,
             comment=comment,
+            previous=previous,
             by=by,
             at=at,
         )

@@ -161,7 +161,9 @@ def leaf(request, year: int, unit: str, criterion: str):
             "rubric": rubric_of(leaf_obj),
             "score": score,
             "history": history_of(entries, explanations),
-            "state": leaf_state(entries, explanations),
+            "state": leaf_state(
+                entries, explanations, not_applicable=bool(score and score.not_applicable)
+            ),
             "form": form,
             "may_save": may_save,
             "closed_reason": closed_reason,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from criteria.models import Criterion, Participation
-from criteria.rules import format_decimal, parse_decimal, rubric_points
+from criteria.rules import format_decimal, measured_value_check, parse_decimal, rubric_points
 from evidence.access import leaf_scope, unit_roles
 from evidence.models import Score
 from units.models import Membership
@@ -51,9 +51,14 @@ def score_save(
     leaf_check(participation=participation, criterion=criterion, by=by)
     if criterion.rubric:
         number = _number(value, "Giá trị")
-        if number is not None and not (0 <= number < MAX_VALUE):
-            raise ValidationError("Giá trị phải là số không âm.")
         rubric = tuple((Decimal(t), Decimal(p)) for t, p in criterion.rubric)
+        if number is not None:
+            try:
+                measured_value_check(rubric, number)
+            except ValueError as error:
+                raise ValidationError(f"Giá trị {error}.") from None
+            if number >= MAX_VALUE:
+                raise ValidationError("Giá trị quá lớn.")
         new_value = number
         new_score = rubric_points(rubric, number) if number is not None else None
     else:

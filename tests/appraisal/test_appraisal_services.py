@@ -271,3 +271,61 @@ def test_after_the_window_a_leaf_agreed_in_round_one_stays_closed(world, apprais
             comment="x",
             at=AFTER_EXPLANATION,
         )
+
+
+def dispute_and_explain(world, appraiser, officer, **round_one):
+    """A18's 2.1 (self 3) sent for explanation at 1,5 in round 1; the unit explains."""
+    appraise(
+        world,
+        appraiser,
+        unit="A18",
+        status=S.NEEDS_EXPLANATION,
+        appraised_score=Decimal("1.5"),
+        comment="Chưa có báo cáo rà soát.",
+        **round_one,
+    )
+    score = world.score("A18", "2.1")
+    explanation_submit(score=score, note="Bổ sung báo cáo số 12/BC.", by=officer, at=IN_EXPLANATION)
+    return score
+
+
+def test_agreeing_in_round_two_with_round_ones_figure_still_in_the_form_takes_the_self_score(
+    world, appraiser, officer
+):
+    score = dispute_and_explain(world, appraiser, officer)
+    final = appraise(
+        world,
+        appraiser,
+        unit="A18",
+        status=S.AGREED,
+        appraised_score=Decimal("1.5"),  # what the form still shows: round 1's figure
+        at=IN_EXPLANATION + timedelta(hours=2),
+    )
+    assert (final.round, final.status, final.appraised_score) == (2, S.AGREED, Decimal("3"))
+    score.refresh_from_db()
+    assert score.appraised_score == Decimal("3")
+
+
+def test_agreeing_in_round_two_with_a_new_figure_is_refused_and_nothing_written(
+    world, appraiser, officer
+):
+    score = dispute_and_explain(world, appraiser, officer)
+    with pytest.raises(ValidationError, match="Điểm thẩm định khác điểm tự chấm"):
+        appraise(
+            world,
+            appraiser,
+            unit="A18",
+            status=S.AGREED,
+            appraised_score=Decimal("2"),
+            at=IN_EXPLANATION + timedelta(hours=2),
+        )
+    score.refresh_from_db()
+    assert score.appraised_score == Decimal("1.5")
+    assert score.appraisal_entries.count() == 1
+
+
+def test_agreeing_after_adjusting_in_round_one_needs_no_retyping_either(world, appraiser):
+    appraise(world, appraiser, status=S.ADJUSTED, appraised_score=Decimal("2"), comment="x")
+    entry = appraise(world, appraiser, status=S.AGREED, appraised_score=Decimal("2"))
+    assert entry.appraised_score == Decimal("3")
+    assert world.score("A1", "2.1").appraised_score == Decimal("3")

@@ -1,5 +1,6 @@
 """The appraiser's pages through the test client: queue, leaf screen, assignments, files."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,12 +8,14 @@ import time_machine
 from django.core.files.base import ContentFile
 
 from appraisal.models import AppraisalEntry, Assignment
+from appraisal.services.appraisals import appraisal_save
+from appraisal.services.explanations import explanation_submit
 from evidence.models import EvidenceFile
 from kernel.models import AuditEvent
 from tests.personas import GTVT
 
 from .personas import *  # noqa: F403 - fixtures
-from .personas import AFTER_ALL, R, person
+from .personas import AFTER_ALL, IN_APPRAISAL, IN_EXPLANATION, R, person
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -173,3 +176,69 @@ def test_the_assignments_page_reports_refusals(client, world, lead, appraiser):
         follow=True,
     )
     assert "không có lĩnh vực 3" in response.content.decode()
+
+
+def test_round_two_agreed_is_saved_from_the_form_as_it_is_filled(client, world, appraiser, officer):
+    leaf = "/tham-dinh/2023/don-vi/A18/tieu-chi/2.1/"
+    appraisal_save(
+        participation=world.participations["A18"],
+        criterion=world.criteria["2.1"],
+        status="needs_explanation",
+        appraised_score=Decimal("1.5"),
+        comment="Chưa có báo cáo rà soát.",
+        by=appraiser,
+        at=IN_APPRAISAL,
+    )
+    score = world.score("A18", "2.1")
+    explanation_submit(score=score, note="Bổ sung báo cáo.", by=officer, at=IN_EXPLANATION)
+    client.force_login(appraiser)
+    with time_machine.travel(IN_EXPLANATION + timedelta(hours=2), tick=False):
+        page = client.get(leaf)
+        form = page.context["form"]
+        assert form.initial["appraised_score"] == Decimal("1.5")
+        assert "“Thống nhất” giữ điểm tự chấm của đơn vị (3)" in page.content.decode()
+        response = client.post(
+            leaf, {"status": "agreed", "appraised_score": "1,5", "comment": form.initial["comment"]}
+        )
+    assert response.status_code == 302
+    score.refresh_from_db()
+    assert score.appraised_score == Decimal("3")
+    latest = score.appraisal_entries.order_by("at", "id").last()
+    assert (latest.round, latest.status) == (2, "agreed")
+
+
+def test_an_approved_not_applicable_leaf_shows_as_such_not_as_pending(
+    client, world, appraiser, during_appraisal
+):
+    score = world.score("A1", "2.1")
+    score.not_applicable_requested = True
+    score.not_applicable_reason = "Đơn vị không có văn bản QPPL phải ban hành trong năm."
+    score.save()
+    client.force_login(appraiser)
+    client.post(f"{LEAF}khong-ap-dung/", {"decision": "approve"})
+    assert world.score("A1", "2.1").not_applicable
+
+    leaf_page = client.get(LEAF).content.decode()
+    assert (
+        '<span class="state state-not_applicable">Không áp dụng (đã chấp nhận)</span>' in leaf_page
+    )
+    area_page = client.get("/tham-dinh/2023/don-vi/A1/linh-vuc/2/").content.decode()
+    row = area_page[area_page.index("<td>2.1</td>") : area_page.index("<td>2.2</td>")]
+    assert "Không áp dụng (đã chấp nhận)" in row and "Chưa thẩm định" not in row
+
+
+def test_an_appraised_percentage_above_100_is_refused_on_the_page(
+    client, world, lead, during_appraisal
+):
+    client.force_login(lead)
+    response = client.post(
+        "/tham-dinh/2023/don-vi/A1/tieu-chi/1.2/",
+        {"status": "adjusted", "appraised_value": "120", "comment": "Sai số liệu."},
+    )
+    assert response.status_code == 200
+    assert (
+        "Giá trị thẩm định là tỷ lệ phần trăm, phải từ 0 đến 100 (đã nhập 120)."
+        in response.content.decode()
+    )
+    assert world.score("A1", "1.2").appraised_value is None
+    assert not AppraisalEntry.objects.exists()

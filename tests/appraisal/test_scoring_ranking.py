@@ -138,27 +138,30 @@ def test_rank_change_without_a_previous_year_is_none():
 
 
 def test_default_bands_include_their_lower_bound():
-    # 2022: ≥ 90 %, 80 % to < 90 %, 70 % to < 80 %, < 70 %
-    assert scoring.band_of(D(100), RULES.bands) == 90
-    assert scoring.band_of(D(90), RULES.bands) == 90
-    assert scoring.band_of(D("89.99999999"), RULES.bands) == 80
-    assert scoring.band_of(D(80), RULES.bands) == 80
-    assert scoring.band_of(D("79.999"), RULES.bands) == 70
-    assert scoring.band_of(D(70), RULES.bands) == 70
+    # 2022: ≥ 90 %, 80 % to < 90 %, 70 % to < 80 %, < 70 %; a band is its position.
+    assert scoring.band_of(D(100), RULES.bands) == 0
+    assert scoring.band_of(D(90), RULES.bands) == 0
+    assert scoring.band_of(D("89.99999999"), RULES.bands) == 1
+    assert scoring.band_of(D(80), RULES.bands) == 1
+    assert scoring.band_of(D("79.999"), RULES.bands) == 2
+    assert scoring.band_of(D(70), RULES.bands) == 2
 
 
-def test_index_below_the_lowest_band_is_band_zero():
-    assert scoring.band_of(D("69.999"), RULES.bands) == 0
-    assert scoring.band_of(D(0), RULES.bands) == 0
+def test_index_below_the_lowest_band_is_the_band_after_the_last_and_lower_bound_zero():
+    assert scoring.band_of(D("69.999"), RULES.bands) == 3
+    assert scoring.band_of(D(0), RULES.bands) == 3
+    assert scoring.band_lower(3, RULES.bands) == 0
 
 
 def test_custom_bands():
     bands = (D(95), D(85), D(60))
 
-    assert scoring.band_of(D(95), bands) == 95
-    assert scoring.band_of(D(94), bands) == 85
-    assert scoring.band_of(D(60), bands) == 60
-    assert scoring.band_of(D(59), bands) == 0
+    assert [scoring.band_lower(scoring.band_of(D(i), bands), bands) for i in (95, 94, 60, 59)] == [
+        95,
+        85,
+        60,
+        0,
+    ]
 
 
 def test_block_results_carry_the_band_of_each_index():
