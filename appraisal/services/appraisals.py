@@ -17,7 +17,7 @@ from django.utils import timezone
 from appraisal.access import may_appraise, own_unit_ids
 from appraisal.models import AppraisalEntry, Explanation
 from criteria.models import Criterion, Participation, Year
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from criteria.rules import measured_value_check, rubric_points
 from evidence.models import Score
 from evidence.services import score_appraised_set, score_locked, score_not_applicable_set
@@ -298,6 +298,7 @@ def appraisal_save(
         raise ValidationError("Chọn kết quả thẩm định.")
 
     with transaction.atomic():
+        year = year_lock_for_write(year)
         score = score_locked(participation=participation, criterion=criterion)
         score.participation = participation
         score.criterion = criterion
@@ -347,6 +348,7 @@ def not_applicable_decide(
     if not approve and not comment:
         raise ValidationError("Nhập lý do khi không chấp nhận đề nghị không áp dụng.")
     with transaction.atomic():
+        year_lock_for_write(year)
         score = (
             Score.objects.select_for_update()
             .filter(participation=participation, criterion=criterion)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from criteria.models import Criterion, Participation
-from criteria.phase import year_refuse_if_frozen
+from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from evidence.access import leaf_scope
 from evidence.models import Score, Submission
 from kernel.audit import audit_record
@@ -35,7 +36,12 @@ def opening_text(opens: datetime) -> str:
 def window_check(*, participation: Participation, at: datetime | None = None) -> None:
     """Refuse any change unless the self-assessment window is open (to the minute)."""
     at = at or timezone.now()
-    year = participation.year
+    # Inside the write's transaction the check holds the year's lock (criteria.phase).
+    year = (
+        year_lock_for_write(participation.year)
+        if connection.in_atomic_block
+        else participation.year
+    )
     year_refuse_if_frozen(year)
     opens, closes = year.self_assessment_opens, year.self_assessment_closes
     if opens is None or closes is None:
