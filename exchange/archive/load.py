@@ -23,6 +23,7 @@ from criteria.models import Criterion, Participation, Year
 from evidence.models import EvidenceFile, Score
 
 from ..workbook import YearData, year_data_write
+from .carried import archive_carries
 from .evidence import EvidencePlan, ExplanationRecord, FileRecord
 from .format import MANIFEST, RESULTS, HashingReader, rank_change_base
 from .verify import Verified, archive_check
@@ -57,7 +58,7 @@ def archive_import(path: str | Path, *, replace: bool = False) -> ImportSummary:
         ) from None
     with archive, tempfile.TemporaryDirectory() as scratch:
         verified, data, plan = archive_check(archive, scratch=Path(scratch), replace=replace)
-        return _import_write(archive, verified, data, plan, replace=replace)
+        return _import_write(archive, verified, data, plan, replace=replace, source=path.name)
 
 
 def _import_write(
@@ -67,6 +68,7 @@ def _import_write(
     plan: EvidencePlan,
     *,
     replace: bool,
+    source: str,
 ) -> ImportSummary:
     """The one transaction: the workbook, the evidence files copied in and linked, the
     explanations, the results checked. Files copied are removed again if anything fails."""
@@ -77,8 +79,13 @@ def _import_write(
     usernames.discard(None)
     try:
         with transaction.atomic():
-            replaced_names = _stored_file_names(data.year) if replace else []
-            year, counts = year_data_write(data=data, replace=replace)
+            # The replaced year's files leave the disk once this commits (year_data_delete).
+            year, counts = year_data_write(
+                data=data,
+                replace=replace,
+                carried=archive_carries(plan),
+                source=f"kho lưu trữ {source}",
+            )
             if year.status != manifest["year_status"]:
                 # The workbook knows only draft and published; the archive keeps the rest.
                 year.status = manifest["year_status"]
@@ -101,20 +108,11 @@ def _import_write(
                 unknown_users=sorted(usernames - set(users)),
             )
             _results_import(year, verified, summary)
-            if replaced_names:
-                transaction.on_commit(lambda: _delete_unreferenced(replaced_names))
     except BaseException:
         for name in written:
             storage.delete(name)
         raise
     return summary
-
-
-def _stored_file_names(year: int) -> list[str]:
-    """The files of the year being replaced: deleted once nothing refers to them."""
-    return list(
-        EvidenceFile.objects.filter(participation__year__year=year).values_list("file", flat=True)
-    )
 
 
 def _files_create(
@@ -292,12 +290,3 @@ def _flatten(value, path: str = "") -> Iterable[tuple[str, object]]:
 
 def _shown(value) -> str:
     return "(không có)" if value is MISSING else json.dumps(value, ensure_ascii=False)
-
-
-def _delete_unreferenced(names: list[str]) -> None:
-    """After a --replace commits: the replaced year's files are no longer anyone's."""
-    storage = EvidenceFile._meta.get_field("file").storage
-    still = set(EvidenceFile.objects.filter(file__in=names).values_list("file", flat=True))
-    for name in names:
-        if name and name not in still:
-            storage.delete(name)

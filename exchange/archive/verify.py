@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from criteria.models import Year
 from evidence.files import sniff_kind
 
-from ..workbook import YearData, workbook_check
+from ..workbook import YearData, workbook_check, year_target_check
+from .carried import archive_carries
 from .evidence import EvidencePlan, evidence_plan
 from .format import (
     CHUNK,
@@ -58,7 +59,7 @@ def archive_check(
     workbook = scratch / WORKBOOK
     with archive.open(WORKBOOK) as source, workbook.open("wb") as target:
         shutil.copyfileobj(source, target, CHUNK)
-    data, workbook_errors = workbook_check(source=workbook, replace=replace)
+    data, workbook_errors = workbook_check(source=workbook, replace=replace, target=False)
     errors = [f"{WORKBOOK}: {line}" for line in workbook_errors]
     year = verified.manifest["year"]
     if data.year and data.year != year:
@@ -69,6 +70,9 @@ def archive_check(
             verified.evidence, year=year, members=verified.members, data=data
         )
         errors += plan_errors + status_check(verified, data) + results_check(verified, data)
+        if not plan_errors:
+            target = year_target_check(data=data, replace=replace, carried=archive_carries(plan))
+            errors += [f"{WORKBOOK}: {line}" for line in target]
     if errors:
         raise ValidationError(errors)
     return verified, data, plan

@@ -15,7 +15,9 @@ Reading (calamine) → validation into plain data, every error collected as
     validate_criteria.py  the criteria tree and the scores
     validate_surveys.py   groups, scales, questions; the codes ballots are checked against
     year_data.py          the plain data validation gives
-    write.py              storing it: one transaction of bulk inserts
+    replace.py            what a `--replace` would destroy: refused unless carried over
+    write.py              storing it: one transaction of bulk inserts; files of a deleted
+                          year leave the disk once the transaction commits
     export.py             the year written back as its workbook
 """
 
@@ -31,32 +33,39 @@ from criteria.models import Year
 from .columns import COLUMNS
 from .export import year_workbook_export, year_workbook_render, year_workbook_write
 from .read import workbook_read
+from .replace import Carried, year_work
 from .validate import workbook_validate, year_target_check
 from .write import year_data_delete, year_data_write
 from .year_data import YearData
 
 __all__ = [
     "COLUMNS",
+    "Carried",
     "YearData",
     "workbook_check",
     "year_data_delete",
+    "year_data_write",
     "year_workbook_export",
     "year_workbook_import",
     "year_workbook_render",
     "year_workbook_write",
+    "year_target_check",
+    "year_work",
 ]
 
 
 def workbook_check(
-    *, source: str | Path | BinaryIO, replace: bool = False
+    *, source: str | Path | BinaryIO, replace: bool = False, target: bool = True
 ) -> tuple[YearData, list[str]]:
-    """Read and validate without writing: the data and every error line."""
+    """Read and validate without writing: the data and every error line; `target=False`
+    leaves the look at the stored year to the caller (the archive, which carries more)."""
     sheets, errors = workbook_read(source)
     if errors:
         # A missing sheet or column would make every later row look wrong.
         return YearData(), errors
     data, errors = workbook_validate(sheets)
-    errors.extend(year_target_check(data=data, replace=replace))
+    if target:
+        errors.extend(year_target_check(data=data, replace=replace))
     return data, errors
 
 
@@ -67,4 +76,5 @@ def year_workbook_import(
     data, errors = workbook_check(source=source, replace=replace)
     if errors:
         raise ValidationError(errors)
-    return year_data_write(data=data, replace=replace)
+    name = Path(source).name if isinstance(source, str | Path) else ""
+    return year_data_write(data=data, replace=replace, source=f"tệp Excel {name}".strip())

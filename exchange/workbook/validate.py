@@ -20,6 +20,7 @@ from surveys.ballots import ballot_rows_validate, cell_text, location
 
 from .cells import RowCells, parse_day, window_end, window_start
 from .read import Rows
+from .replace import Carried, replace_refusals
 from .validate_criteria import criteria_validate, scores_validate
 from .validate_surveys import (
     groups_validate,
@@ -41,6 +42,7 @@ YEAR_KEYS = (
     "explanation_closes",
     "published_on",
 )
+WINDOWS = {"self_assessment": "tự đánh giá", "appraisal": "thẩm định", "explanation": "giải trình"}
 RULE_PARSERS = {
     "bands": parse_bands,
     "xuat_sac": parse_class_rule,
@@ -71,8 +73,11 @@ def workbook_validate(sheets: dict[str, Rows]) -> tuple[YearData, list[str]]:
     return data, errors
 
 
-def year_target_check(*, data: YearData, replace: bool) -> list[str]:
-    """A published year is never replaced; an existing one only with `replace`."""
+def year_target_check(
+    *, data: YearData, replace: bool, carried: Carried | None = None
+) -> list[str]:
+    """A published year is never replaced; an existing one only with `replace`, and only
+    when no work of the year would be lost (`replace.py`)."""
     if not data.year:
         return []
     existing = Year.objects.filter(year=data.year).first()
@@ -89,11 +94,12 @@ def year_target_check(*, data: YearData, replace: bool) -> list[str]:
                 "toàn bộ dữ liệu của năm",
             )
         ]
-    return []
+    return replace_refusals(existing=existing, data=data, carried=carried)
 
 
 def _year(rows: Rows, data: YearData, errors: list[str]) -> None:
     seen: dict[str, int] = {}
+    texts: dict[str, str] = {}
     for number, row in rows:
         cells = RowCells("year", number, row, errors)
         key = cells.text("key", required=True)
@@ -115,6 +121,7 @@ def _year(rows: Rows, data: YearData, errors: list[str]) -> None:
         elif key == "name":
             data.name = cells.text("value", required=True, max_length=300)
         elif cell_text(raw):
+            texts[key] = cell_text(raw)
             parse = {"published_on": parse_day}.get(
                 key, window_start if key.endswith("_opens") else window_end
             )
@@ -125,18 +132,55 @@ def _year(rows: Rows, data: YearData, errors: list[str]) -> None:
     for key in ("year", "name"):
         if key not in seen:
             errors.append(location("year", 1, "key", f"thiếu khóa bắt buộc '{key}'"))
-    for window in ("self_assessment", "appraisal", "explanation"):
-        opens = getattr(data, f"{window}_opens")
-        closes = getattr(data, f"{window}_closes")
-        if opens and closes and closes <= opens:
+    data.key_rows = seen
+    _windows(data, texts, errors)
+
+
+def _windows(data: YearData, texts: dict[str, str], errors: list[str]) -> None:
+    """Each window opens before it closes, and one follows the other (DOMAIN §3):
+    self-assessment, then appraisal, then explanation. `texts` holds the cells as written;
+    a cell that did not parse was reported already."""
+    rows = data.key_rows
+    previous = None
+    for window, words in WINDOWS.items():
+        opens_key, closes_key = f"{window}_opens", f"{window}_closes"
+        opens, closes = getattr(data, opens_key), getattr(data, closes_key)
+        given = [key for key in (opens_key, closes_key) if key in texts]
+        if len(given) == 1 and (opens or closes):
+            missing = closes_key if given == [opens_key] else opens_key
             errors.append(
                 location(
                     "year",
-                    seen[f"{window}_closes"],
+                    rows[given[0]],
                     "value",
-                    f"{window}_closes phải sau {window}_opens",
+                    f"thời gian {words} cần cả ngày mở và ngày đóng: thiếu {missing}",
                 )
             )
+        if opens is None or closes is None:
+            continue
+        if closes <= opens:
+            errors.append(
+                location(
+                    "year",
+                    rows[closes_key],
+                    "value",
+                    f"{closes_key} ({texts[closes_key]}) phải sau {opens_key} "
+                    f"({texts[opens_key]}): thời gian {words} phải mở trước khi đóng",
+                )
+            )
+            continue
+        if previous is not None and opens < getattr(data, f"{previous}_closes"):
+            errors.append(
+                location(
+                    "year",
+                    rows[opens_key],
+                    "value",
+                    f"{opens_key} ({texts[opens_key]}) phải sau {previous}_closes "
+                    f"({texts[f'{previous}_closes']}): {words} chỉ mở khi "
+                    f"{WINDOWS[previous]} đã đóng",
+                )
+            )
+        previous = window
 
 
 def _blocks(rows: Rows, data: YearData, errors: list[str]) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max
+from django.utils import timezone
 
 from criteria.models import BlockRules, Criterion, Participation, Year, code_sort_key
 from criteria.phase import year_refuse_if_frozen
 from criteria.rules import DEFAULT_RULES
 from evidence.models import Score
+from kernel.audit import audit_record
 from surveys.ballots import ballot_rows_write
 from surveys.models import (
-    Answer,
-    Ballot,
     Question,
     RespondentGroup,
     Scale,
@@ -21,34 +23,52 @@ from surveys.models import (
 )
 from units.models import Block, Unit
 
+from .delete import year_data_delete
+from .replace import Carried, replace_refusals, replace_status
 from .year_data import YearData
 
 BATCH_SIZE = 2000
+REPLACE_ACTION = "Nhập lại năm"
+# The year's own fields a replace may change, recorded old → new in the audit trail.
+YEAR_FACTS = (
+    "name",
+    "status",
+    "self_assessment_opens",
+    "self_assessment_closes",
+    "appraisal_opens",
+    "appraisal_closes",
+    "explanation_opens",
+    "explanation_closes",
+    "published_on",
+)
 
 
-def year_data_write(*, data: YearData, replace: bool = False) -> tuple[Year, dict[str, int]]:
-    """Write a validated workbook; returns the year and the rows stored per sheet."""
+def year_data_write(
+    *,
+    data: YearData,
+    replace: bool = False,
+    carried: Carried | None = None,
+    source: str = "tệp Excel",
+) -> tuple[Year, dict[str, int]]:
+    """Write a validated workbook; returns the year and the rows stored per sheet.
+
+    Replacing checks again, under the lock on the year, that no work would be lost
+    (`replace.py`); the year keeps its phase, and the replace is audited."""
     with transaction.atomic():
         existing = Year.objects.select_for_update().filter(year=data.year).first()
+        status, before = data.status, None
         if existing is not None:
             year_refuse_if_frozen(existing)
             if not replace:
                 raise ValidationError(f"Năm {data.year} đã có trong hệ thống.")
+            refusals = replace_refusals(existing=existing, data=data, carried=carried)
+            if refusals:
+                raise ValidationError(refusals)
+            status, before = replace_status(existing=existing, data=data), _year_facts(existing)
             year_data_delete(year=existing)
 
         blocks = _blocks_save(data)
-        year = Year.objects.create(
-            year=data.year,
-            name=data.name,
-            status=data.status,
-            self_assessment_opens=data.self_assessment_opens,
-            self_assessment_closes=data.self_assessment_closes,
-            appraisal_opens=data.appraisal_opens,
-            appraisal_closes=data.appraisal_closes,
-            explanation_opens=data.explanation_opens,
-            explanation_closes=data.explanation_closes,
-            published_on=data.published_on,
-        )
+        year = _year_create(data, status)
         BlockRules.objects.bulk_create(
             BlockRules(
                 year=year, block_id=blocks[code], **{**DEFAULT_RULES, **data.rules.get(code, {})}
@@ -57,26 +77,66 @@ def year_data_write(*, data: YearData, replace: bool = False) -> tuple[Year, dic
         )
         participations = _participations_save(data, year, blocks)
         criteria = _criteria_save(data, year, blocks)
-        Score.objects.bulk_create(
-            (
-                Score(
-                    participation_id=participations[s.unit],
-                    criterion_id=criteria[s.block, s.criterion],
-                    self_score=s.self_score,
-                    appraised_score=s.appraised_score,
-                    not_applicable=s.not_applicable,
-                    self_value=s.self_value,
-                    appraised_value=s.appraised_value,
-                    self_note=s.self_note,
-                    appraisal_note=s.appraisal_note,
-                )
-                for s in data.scores
-            ),
-            batch_size=BATCH_SIZE,
-        )
+        _scores_save(data, participations, criteria)
         _surveys_save(data, year, criteria)
-        ballots, answers = ballot_rows_write(year=year, answers=data.answers)
-    return year, {
+        _ballots, answers = ballot_rows_write(year=year, answers=data.answers)
+        counts = _counts(data, answers)
+        if before is not None:
+            _replace_audit(year, before, counts, source)
+    return year, counts
+
+
+def _year_create(data: YearData, status: str) -> Year:
+    return Year.objects.create(
+        year=data.year,
+        name=data.name,
+        status=status,
+        self_assessment_opens=data.self_assessment_opens,
+        self_assessment_closes=data.self_assessment_closes,
+        appraisal_opens=data.appraisal_opens,
+        appraisal_closes=data.appraisal_closes,
+        explanation_opens=data.explanation_opens,
+        explanation_closes=data.explanation_closes,
+        published_on=data.published_on,
+    )
+
+
+def _year_facts(year: Year) -> dict[str, str]:
+    """The year's own fields in words, as the audit trail shows them (verbose name → text)."""
+    facts = {}
+    for name in YEAR_FACTS:
+        field = Year._meta.get_field(name)
+        value = getattr(year, name)
+        if name == "status":
+            text = year.get_status_display()
+        elif isinstance(value, datetime.datetime):
+            text = timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        elif isinstance(value, datetime.date):
+            text = value.strftime("%d/%m/%Y")
+        else:
+            text = "" if value is None else str(value)
+        facts[str(field.verbose_name).capitalize()] = text
+    return facts
+
+
+def _replace_audit(year: Year, before: dict[str, str], counts: dict[str, int], source: str):
+    after = _year_facts(year)
+    audit_record(
+        actor=None,
+        action=REPLACE_ACTION,
+        obj=year,
+        year=year.year,
+        changes={field: (old, after[field]) for field, old in before.items()},
+        note=(
+            f"Thay toàn bộ dữ liệu năm {year.year} từ {source}: {counts['units']} đơn vị, "
+            f"{counts['criteria']} tiêu chí, {counts['scores']} điểm, "
+            f"{counts['questions']} câu hỏi, {counts['ballots']} câu trả lời phiếu."
+        ),
+    )
+
+
+def _counts(data: YearData, answers: int) -> dict[str, int]:
+    return {
         "year": 1,
         "blocks": len(data.blocks),
         "rules": sum(len(rules) for rules in data.rules.values()),
@@ -90,19 +150,26 @@ def year_data_write(*, data: YearData, replace: bool = False) -> tuple[Year, dic
     }
 
 
-def year_data_delete(*, year: Year) -> None:
-    """Delete a year and everything of it (`--replace`); inside the caller's transaction."""
-    # Answers and questions hold protected keys to options, scales and groups: go first.
-    Answer.objects.filter(ballot__year=year).delete()
-    Ballot.objects.filter(year=year).delete()
-    Question.objects.filter(criterion__year=year).delete()
-    try:
-        year.delete()
-    except ProtectedError as error:
-        raise ValidationError(
-            f"Không thể thay thế năm {year.year}: dữ liệu khác còn tham chiếu đến năm này "
-            f"({error.args[0]})"
-        ) from None
+def _scores_save(
+    data: YearData, participations: dict[str, int], criteria: dict[tuple[str, str], int]
+) -> None:
+    Score.objects.bulk_create(
+        (
+            Score(
+                participation_id=participations[s.unit],
+                criterion_id=criteria[s.block, s.criterion],
+                self_score=s.self_score,
+                appraised_score=s.appraised_score,
+                not_applicable=s.not_applicable,
+                self_value=s.self_value,
+                appraised_value=s.appraised_value,
+                self_note=s.self_note,
+                appraisal_note=s.appraisal_note,
+            )
+            for s in data.scores
+        ),
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _blocks_save(data: YearData) -> dict[str, int]:

@@ -89,6 +89,7 @@ class YearData:
     explanation_closes: datetime.datetime | None = None
     published_on: datetime.date | None = None
     year_row: int = 1
+    key_rows: dict[str, int] = field(default_factory=dict)  # year sheet key → its row
     blocks: dict[str, str] = field(default_factory=dict)  # code → name
     rules: dict[str, dict[str, str]] = field(default_factory=dict)  # block → key → text
     units: dict[str, UnitData] = field(default_factory=dict)

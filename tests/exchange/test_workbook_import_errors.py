@@ -177,7 +177,8 @@ BAD_INPUTS = [
     (
         "window closing before it opens",
         _change("year", 5, "value", "2022-12-01"),
-        "year!5: value: self_assessment_closes phải sau self_assessment_opens",
+        "year!5: value: self_assessment_closes (2022-12-01) phải sau self_assessment_opens "
+        "(2022-12-25): thời gian tự đánh giá phải mở trước khi đóng",
     ),
     (
         "unknown year key",

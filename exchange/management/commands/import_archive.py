@@ -17,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="xóa và nhập lại toàn bộ dữ liệu của năm nếu năm đã có (trừ năm đã công bố)",
+            help=(
+                "xóa và nhập lại toàn bộ dữ liệu của năm nếu năm đã có, giữ giai đoạn của năm; "
+                "bị từ chối với năm đã công bố và với năm đã có công việc mà tệp không mang "
+                "theo (phân công, lượt thẩm định, bản đã gửi, hoặc tài liệu kiểm chứng và giải trình không có nguyên vẹn trong kho lưu trữ)"
+            ),
         )
 
     def handle(self, *args, path, replace, **options):

@@ -12,7 +12,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="xóa và nhập lại toàn bộ dữ liệu của năm nếu năm đã có (trừ năm đã công bố)",
+            help=(
+                "xóa và nhập lại toàn bộ dữ liệu của năm nếu năm đã có, giữ giai đoạn của năm; "
+                "bị từ chối với năm đã công bố và với năm đã có công việc mà tệp không mang "
+                "theo (tài liệu kiểm chứng, bản đã gửi, phân công, lượt thẩm định, giải trình)"
+            ),
         )
 
     def handle(self, *args, path, replace, **options):
