@@ -46,7 +46,7 @@ class UnitResult(models.Model):
     index = models.DecimalField("chỉ số (%)", **FULL)
     rank = models.PositiveSmallIntegerField("xếp hạng")
     rank_change = models.SmallIntegerField("thay đổi thứ hạng", null=True, blank=True)
-    band = models.PositiveSmallIntegerField("nhóm (ngưỡng dưới, %)")
+    band = models.DecimalField("nhóm (ngưỡng dưới, %)", max_digits=6, decimal_places=3)
     classification = models.CharField(
         "xếp loại người đứng đầu", max_length=20, choices=Classification.choices
     )

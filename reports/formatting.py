@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from appraisal import results
 from appraisal.scoring import Rules, display
 
 
@@ -35,23 +36,20 @@ def count(n: int) -> str:
     return f"{n:02d}"
 
 
-def band_label(band: int, rules: Rules) -> str:
-    """`từ 80% đến dưới 90%` for the band whose lower bound is 80."""
-    bounds = [int(b) for b in rules.bands]
-    if band in bounds:
-        position = bounds.index(band)
-        if position == 0:
-            return f"từ {band}% trở lên"
-        return f"từ {band}% đến dưới {bounds[position - 1]}%"
-    return f"dưới {bounds[-1]}%" if bounds else "tất cả"
+def band_position(band, rules: Rules) -> int:
+    """The place of a stored band (its configured lower bound; 0 below the last) in the
+    block's bands: bands are told apart by position, never by a rounded threshold."""
+    bands = list(rules.bands)
+    return bands.index(band) if band in bands else len(bands)
 
 
-def band_short(band: int, rules: Rules) -> str:
-    bounds = [int(b) for b in rules.bands]
-    if band in bounds:
-        position = bounds.index(band)
-        return f"≥ {band}%" if position == 0 else f"{band}% – < {bounds[position - 1]}%"
-    return f"< {bounds[-1]}%" if bounds else ""
+def band_label(band, rules: Rules) -> str:
+    """`từ 80% đến dưới 90%` for the band whose lower bound is 80 (72,5 stays 72,5)."""
+    return results.band_label(band_position(band, rules), rules.bands)
+
+
+def band_short(band, rules: Rules) -> str:
+    return results.band_short(band_position(band, rules), rules.bands)
 
 
 def long_date(day: date | None, place: str) -> str:
