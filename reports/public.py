@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -17,8 +17,9 @@ from django.utils.safestring import mark_safe
 from appraisal.models import AppraisalEntry, UnitResult
 from appraisal.services.explanations import explanation_open_for
 from appraisal.services.publication import publication_gaps
-from criteria.models import Criterion, Participation, Year
+from criteria.models import Participation, Year
 from evidence.models import Score, Submission
+from evidence.selectors import self_assessment_progress
 from surveys.confidence import ranking_noise
 from units.access import is_province_staff, roles_of, units_of
 from units.models import Membership
@@ -119,19 +120,7 @@ def _unit_task(participation: Participation, year: Year, phase: str) -> Task:
 
 
 def _self_assessment_task(participation: Participation, year: Year) -> Task:
-    leaves = Criterion.objects.filter(
-        year=year,
-        block=participation.block,
-        is_leaf=True,
-        method=Criterion.Method.EVIDENCE,
-        kind=Criterion.Kind.NORMAL,
-    )
-    total = leaves.count()
-    scored = (
-        Score.objects.filter(participation=participation, criterion__in=leaves)
-        .filter(Q(self_score__isnull=False) | Q(not_applicable_requested=True))
-        .count()
-    )
+    scored, total = self_assessment_progress(participation)
     if Submission.objects.filter(participation=participation).exists():
         detail = "Đã gửi bản tự đánh giá; có thể rút lại để sửa khi còn thời hạn."
     else:

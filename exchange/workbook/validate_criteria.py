@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from criteria.models import Criterion
-from criteria.rules import parse_rubric, rubric_points
+from criteria.rules import measured_value_check, parse_rubric, rubric_points
 from surveys.ballots import cell_text, location
 
 from .cells import RowCells, plain, shown
@@ -237,6 +237,11 @@ def scores_validate(rows: Rows, data: YearData, errors: list[str]) -> None:
                 value = getattr(score, f"{side}_value")
                 given = getattr(score, f"{side}_score")
                 if value is None or f"{side}_score" in cells.failed:
+                    continue
+                try:
+                    measured_value_check(rubric, value)
+                except ValueError as error:
+                    cells.error(f"{side}_value", f"giá trị {error}")
                     continue
                 expected = rubric_points(rubric, value)
                 if given is None:

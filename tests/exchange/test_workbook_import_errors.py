@@ -284,6 +284,16 @@ BAD_INPUTS = [
         _change("units", 2, "name", None),
         "units!2: name: bắt buộc, không được để trống",
     ),
+    (
+        "measured percentage above 100",
+        _change("scores", 3, "appraised_value", 120),
+        "scores!3: appraised_value: giá trị là tỷ lệ phần trăm, phải từ 0 đến 100 (đã nhập 120)",
+    ),
+    (
+        "negative measured value",
+        _change("scores", 3, "self_value", -1),
+        "scores!3: self_value: giá trị phải là số không âm (đã nhập -1)",
+    ),
 ]
 
 
