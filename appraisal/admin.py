@@ -19,12 +19,15 @@ class AreaResultInline(admin.TabularInline):
 
 @admin.register(Computation)
 class ComputationAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["year", "computed_at", "fingerprint"]
     readonly_fields = ["year", "computed_at", "fingerprint"]
 
 
 @admin.register(UnitResult)
 class UnitResultAdmin(admin.ModelAdmin):
+    year_path = "computation__year"
+    unit_path = "participation__unit__code"
     list_display = ["participation", "rank", "index", "band", "classification", "rank_change"]
     list_filter = ["computation__year", "participation__block", "classification", "band"]
     inlines = [AreaResultInline]
@@ -33,6 +36,7 @@ class UnitResultAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["year", "block", "area_code", "appraiser"]
     list_filter = ["year", "block"]
     search_fields = ["appraiser__username", "appraiser__last_name"]
@@ -40,6 +44,8 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(AppraisalEntry)
 class AppraisalEntryAdmin(admin.ModelAdmin):
+    year_path = "score__participation__year"
+    unit_path = "score__participation__unit__code"
     list_display = ["score", "round", "status", "appraised_score", "appraiser", "at"]
     list_filter = ["round", "status", "score__participation__year"]
     raw_id_fields = ["score"]
@@ -48,6 +54,8 @@ class AppraisalEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Explanation)
 class ExplanationAdmin(admin.ModelAdmin):
+    year_path = "score__participation__year"
+    unit_path = "score__participation__unit__code"
     list_display = ["score", "by", "at"]
     list_filter = ["score__participation__year"]
     raw_id_fields = ["score"]

@@ -1,6 +1,48 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import BlockRules, Criterion, Participation, Year
+
+# The year's windows in order (DOMAIN §3): each opens when the one before has closed.
+WINDOWS = {"self_assessment": "tự đánh giá", "appraisal": "thẩm định", "explanation": "giải trình"}
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+class YearForm(forms.ModelForm):
+    """The windows are checked here as the workbook import checks them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        previous = None
+        for window, words in WINDOWS.items():
+            opens_key, closes_key = f"{window}_opens", f"{window}_closes"
+            if opens_key in self.errors or closes_key in self.errors:
+                continue
+            opens, closes = cleaned.get(opens_key), cleaned.get(closes_key)
+            if (opens is None) != (closes is None):
+                missing = opens_key if opens is None else closes_key
+                self.add_error(missing, f"Nhập cả thời điểm mở và thời điểm đóng {words}.")
+                continue
+            if opens is None:
+                continue
+            if closes <= opens:
+                self.add_error(
+                    closes_key,
+                    f"Thời điểm đóng {words} phải sau thời điểm mở ({_moment(opens)}).",
+                )
+                continue
+            if previous is not None and opens < previous[1]:
+                self.add_error(
+                    opens_key,
+                    f"Đợt {words} chỉ mở khi đợt {previous[0]} đã đóng ({_moment(previous[1])}): "
+                    "các đợt không được chồng lên nhau.",
+                )
+            previous = (words, closes)
+        return cleaned
 
 
 class BlockRulesInline(admin.TabularInline):
@@ -10,6 +52,8 @@ class BlockRulesInline(admin.TabularInline):
 
 @admin.register(Year)
 class YearAdmin(admin.ModelAdmin):
+    form = YearForm
+    year_path = ""
     list_display = [
         "year",
         "name",
@@ -21,11 +65,16 @@ class YearAdmin(admin.ModelAdmin):
         "published_on",
     ]
     list_filter = ["status"]
+    # Only the services move a year along (publication is the council's page, publish_year),
+    # so the council's checks cannot be skipped here.
+    readonly_fields = ["status", "published_on"]
     inlines = [BlockRulesInline]
 
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
+    year_path = "year"
+    unit_path = "unit__code"
     list_display = ["year", "unit", "block", "name", "head_title"]
     list_filter = ["year", "block"]
     search_fields = ["unit__code", "name"]
@@ -33,6 +82,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["code", "name", "year", "block", "max_points", "method", "kind", "is_leaf"]
     list_filter = ["year", "block", "method", "kind", "is_leaf"]
     search_fields = ["code", "name"]

@@ -5,6 +5,8 @@ from .models import EvidenceFile, Score, Submission
 
 @admin.register(Score)
 class ScoreAdmin(admin.ModelAdmin):
+    year_path = "participation__year"
+    unit_path = "participation__unit__code"
     list_display = [
         "participation",
         "criterion",
@@ -20,6 +22,8 @@ class ScoreAdmin(admin.ModelAdmin):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(admin.ModelAdmin):
+    year_path = "participation__year"
+    unit_path = "participation__unit__code"
     list_display = ["original_name", "participation", "kind", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["participation__year", "kind"]
     search_fields = ["original_name", "sha256", "participation__unit__code"]
@@ -28,5 +32,7 @@ class EvidenceFileAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
+    year_path = "participation__year"
+    unit_path = "participation__unit__code"
     list_display = ["participation", "submitted_by", "submitted_at"]
     list_filter = ["participation__year"]

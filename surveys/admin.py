@@ -14,6 +14,7 @@ from .models import (
 
 @admin.register(RespondentGroup)
 class RespondentGroupAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["code", "name", "year"]
     list_filter = ["year"]
 
@@ -25,6 +26,7 @@ class ScaleOptionInline(admin.TabularInline):
 
 @admin.register(Scale)
 class ScaleAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["code", "year"]
     list_filter = ["year"]
     inlines = [ScaleOptionInline]
@@ -32,6 +34,7 @@ class ScaleAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    year_path = "criterion__year"
     list_display = ["criterion", "scale", "text"]
     list_filter = ["criterion__year", "criterion__block"]
     raw_id_fields = ["criterion"]
@@ -40,6 +43,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["code", "year", "group"]
     list_filter = ["year", "group"]
     search_fields = ["code"]
@@ -47,6 +51,8 @@ class BallotAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
+    year_path = "ballot__year"
+    unit_path = "participation__unit__code"
     list_display = ["ballot", "participation", "criterion", "option"]
     list_filter = ["ballot__year"]
     search_fields = ["ballot__code", "participation__unit__code"]
@@ -56,6 +62,7 @@ class AnswerAdmin(admin.ModelAdmin):
 
 @admin.register(BallotUpload)
 class BallotUploadAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = [
         "original_name",
         "year",
@@ -71,5 +78,6 @@ class BallotUploadAdmin(admin.ModelAdmin):
 
 @admin.register(SurveyPlan)
 class SurveyPlanAdmin(admin.ModelAdmin):
+    year_path = "year"
     list_display = ["year", "block", "group", "planned", "rates_every_unit"]
     list_filter = ["year", "block"]

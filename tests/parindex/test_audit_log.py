@@ -1,73 +1,148 @@
-"""The audit trail page and its CSV export, for Sở Nội vụ only."""
+"""The audit trail page and its CSV export, for Sở Nội vụ only, in words (DOMAIN.md §9)."""
+
+import ast
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.utils import timezone
 
+from appraisal.models import AppraisalEntry
+from evidence.models import Score
 from kernel.audit import audit_record
-from units.models import Membership
+from kernel.models import AuditEvent
+from parindex.audit_words import ACTIONS
+from tests.personas import Node, person, year_build
 
-
-def user(username, role=None):
-    person = get_user_model().objects.create_user(username=username, password="x")
-    if role:
-        Membership.objects.create(user=person, role=role)
-    return person
+TREE = [
+    Node("2", "10"),
+    Node("2.3", "10"),
+    Node("2.3.1", "4", "evidence"),
+    Node("2.3.10", "6", "evidence"),
+]
 
 
 @pytest.fixture
-def events(db):
-    officer = user("canbo")
-    audit_record(
-        actor=officer,
-        action="score.self",
-        year=2023,
-        unit_code="A18",
-        changes={"self_score": ("1.000", "1.500"), "self_note": ("", "")},
+def year(db):
+    return year_build(2023, units=["A18", "A8"], tree=TREE)
+
+
+@pytest.fixture
+def events(year):
+    minh = person("canbo.yte")
+    ha = person("thamdinh.tuphap")
+    score = Score.objects.create(
+        participation=year.participations["A18"], criterion=year.leaf("2.3.1")
+    )
+    other = Score.objects.create(
+        participation=year.participations["A18"], criterion=year.leaf("2.3.10")
     )
     audit_record(
-        actor=officer,
-        action="evidence.upload",
+        actor=minh,
+        action="self_score_save",
+        obj=score,
+        year=2023,
+        unit_code="A18",
+        changes={"self_score": (Decimal("1.000"), Decimal("1.5")), "self_note": ("", "")},
+        note="2.3.1",
+    )
+    audit_record(
+        actor=minh,
+        action="evidence_upload",
         year=2023,
         unit_code="A18",
         note='=HYPERLINK("http://x")',
     )
     audit_record(
-        actor=None, action="year.publish", year=2022, changes={"status": ("review", "published")}
+        actor=ha,
+        action="appraisal_save",
+        obj=score,
+        year=2023,
+        unit_code="A18",
+        changes={
+            "appraised_score": (None, Decimal("1")),
+            "status": (AppraisalEntry.Status.NEEDS_EXPLANATION, AppraisalEntry.Status.ADJUSTED),
+        },
+        note="2.3.1, vòng 2",
     )
+    audit_record(
+        actor=minh,
+        action="self_score_save",
+        obj=other,
+        year=2023,
+        unit_code="A18",
+        changes={"self_score": (None, Decimal("2"))},
+        note="2.3.10",
+    )
+    audit_record(actor=None, action="year.publish", year=2022, changes={"status": ("a", "b")})
+    old = AuditEvent.objects.get(note="2.3.10")
+    AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=40))
+    return minh, ha
+
+
+def officer(client):
+    client.force_login(person("noivu"))
 
 
 def test_unchanged_fields_are_not_recorded(events):
-    from kernel.models import AuditEvent
-
-    event = AuditEvent.objects.get(action="score.self")
-    assert event.changes == {"self_score": ["1.000", "1.500"]}
+    event = AuditEvent.objects.get(action="self_score_save", note="2.3.1")
+    assert event.changes == {"self_score": ["1.000", "1.5"]}
 
 
-def test_home_affairs_reads_and_filters_the_log(client, events):
-    client.force_login(user("noivu", "home_affairs"))
+def test_the_log_reads_in_words_with_names_family_name_first(client, events):
+    officer(client)
 
-    page = client.get("/nhat-ky/", {"unit": "a18"}).content.decode()
+    page = client.get("/nhat-ky/").content.decode()
 
-    assert "<td>score.self</td>" in page and "<td>evidence.upload</td>" in page
-    assert "<td>year.publish</td>" not in page
-    assert "1.000 → 1.500" in page
+    assert "<td>Trần Văn Minh</td>" in page and "<td>Lê Thu Hà</td>" in page
+    assert "Sửa điểm tự chấm" in page and "Điểm tự chấm: 1 → 1,5" in page
+    assert "Thẩm định tiêu chí" in page
+    assert "Kết quả: Đề nghị giải trình → Điều chỉnh" in page
+    assert "Điểm thẩm định: (trống) → 1" in page
+    assert "<td>year.publish" in page  # an action without words shows as recorded
+    assert "self_score_save" not in page.replace('value="self_score_save"', "")
 
 
-def test_export_is_csv_guarded_against_formulas(client, events):
-    client.force_login(user("noivu", "home_affairs"))
+def test_filters_by_unit_person_criterion_and_dates(client, events):
+    _, ha = events
+    officer(client)
+    today = timezone.localdate()
 
-    response = client.get("/nhat-ky/tai-ve.csv", {"year": "2023"})
+    def shown(**filters):
+        return client.get("/nhat-ky/", filters).context["page"].paginator.count
+
+    assert shown(unit="a18") == 4
+    assert shown(person=str(ha.pk)) == 1
+    assert shown(criterion="2.3.1") == 2  # not 2.3.10
+    assert shown(criterion="2.3.10") == 1
+    assert shown(date_from=str(today - timedelta(days=1)), date_to=str(today)) == 4
+    assert shown(date_to=str(today - timedelta(days=30))) == 1
+    assert shown(date_from="not a day") == 5
+
+
+def test_export_keeps_the_filters_is_in_words_and_guarded_against_formulas(client, events):
+    minh, _ = events
+    officer(client)
+
+    response = client.get(
+        "/nhat-ky/tai-ve.csv", {"year": "2023", "person": str(minh.pk), "criterion": "2.3.1"}
+    )
     text = response.content.decode("utf-8-sig")
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
-    assert "year.publish" not in text
+    assert "Trần Văn Minh,canbo.yte,Sửa điểm tự chấm" in text
+    assert 'Điểm tự chấm,"1","1,5"' in text or 'Điểm tự chấm,1,"1,5"' in text
+    assert "Lê Thu Hà" not in text and "2.3.10" not in text
+    everything = client.get("/nhat-ky/tai-ve.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in everything and ",=HYPERLINK" not in everything
 
 
 @pytest.mark.parametrize("role", [None, "unit_officer", "appraiser", "council"])
 def test_others_cannot_read_the_log(client, events, role):
-    client.force_login(user("someone", role))
+    client.force_login(person("someone", role=role, unit=None))
     assert client.get("/nhat-ky/").status_code == 403
     assert client.get("/nhat-ky/tai-ve.csv").status_code == 403
 
@@ -75,3 +150,31 @@ def test_others_cannot_read_the_log(client, events, role):
 def test_anonymous_is_sent_to_login(client, db):
     response = client.get("/nhat-ky/")
     assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/")
+
+
+def recorded_actions() -> set[str]:
+    """Every `action="…"` given to audit_record, unit_audit or an admin's audit in the code."""
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {".venv", "tests", "bench"} or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if "audit" not in name:
+                continue
+            for keyword in node.keywords:
+                if keyword.arg != "action":
+                    continue
+                value = keyword.value
+                branches = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+                found.update(b.value for b in branches if isinstance(b, ast.Constant))
+    return found
+
+
+def test_every_action_the_code_records_has_its_words():
+    actions = recorded_actions()
+    assert {"self_score_save", "appraisal_save", "admin_change"} <= actions
+    assert actions <= set(ACTIONS), f"without words: {sorted(actions - set(ACTIONS))}"
