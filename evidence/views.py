@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import EvidenceFile
 from .selectors import leaf_rows, person_name, submission_summary
+from .services.scores import StaleVersion, score_version
 
 R = Membership.Role
 
@@ -152,6 +153,7 @@ def leaf_save(request, criterion_id: int):
     participation, criterion = _leaf_for_user(request, criterion_id)
     form = LeafForm(request.POST)
     error = None
+    stale = False
     if not form.is_valid():
         error = "; ".join(m for messages_ in form.errors.values() for m in messages_)
     else:
@@ -163,23 +165,49 @@ def leaf_save(request, criterion_id: int):
                 score=form.cleaned_data["score"],
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
+                version=request.POST.get("version"),
             )
+        except StaleVersion as refusal:
+            error, stale = " ".join(refusal.messages), True
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
     if request.htmx:
         rows = leaf_rows(participation, leaf_scope(request.user, participation))
         row = next(r for r in rows if r.criterion.pk == criterion.pk)
         area = next(r for r in rows if r.is_area and r.criterion.code == criterion.area_code)
+        # 409 for a stale version: the typed input stays in the form, the fragment shows
+        # the stored version beside it and hands over its version for a deliberate resave.
         return render(
             request,
             "evidence/_saved.html",
-            {"error": error, "saved_at": timezone.now(), "leaf": row.leaf, "area": area},
+            {
+                "error": error,
+                "stale": stale,
+                "saved_at": timezone.now(),
+                "leaf": row.leaf,
+                "area": area,
+                "version": score_version(row.leaf.score),
+            },
+            status=409 if stale else 200,
         )
-    if error:
+    if stale:
+        messages.error(request, f"{error} {_typed(form)}")
+    elif error:
         messages.error(request, f"{criterion.code}: {error}")
     else:
         messages.success(request, f"Đã lưu tiêu chí {criterion.code}.")
     return redirect(_back(request, criterion))
+
+
+def _typed(form) -> str:
+    """What the user typed, quoted back after a refusal the page cannot keep in the form."""
+    data = form.cleaned_data if form.is_valid() else form.data
+    parts = [
+        f"{label}: “{data.get(name)}”"
+        for name, label in (("score", "điểm"), ("value", "giá trị"), ("note", "giải thích"))
+        if data.get(name)
+    ]
+    return ("Nội dung anh/chị vừa nhập – " + "; ".join(parts) + ".") if parts else ""
 
 
 @login_required
@@ -289,7 +317,12 @@ def not_applicable(request, criterion_id: int):
             by=request.user,
             requested=form.cleaned_data.get("requested", False),
             reason=form.cleaned_data.get("reason", ""),
+            version=request.POST.get("version"),
         )
+    except StaleVersion as error:
+        reason = form.cleaned_data.get("reason", "")
+        typed = f" Lý do anh/chị vừa nhập: “{reason}”." if reason else ""
+        messages.error(request, " ".join(error.messages) + typed)
     except ValidationError as error:
         _refused(request, error)
     else:

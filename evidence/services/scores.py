@@ -8,11 +8,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from criteria.models import Criterion, Participation
 from criteria.rules import format_decimal, measured_value_check, parse_decimal, rubric_points
 from evidence.access import leaf_scope, unit_roles
 from evidence.models import Score
+from kernel.models import AuditEvent
 from units.models import Membership
 
 from .common import editable_check, leaf_check, score_locked, unit_audit
@@ -34,6 +36,73 @@ def _number(text, label: str, *, places: int = 3) -> Decimal | None:
     return number
 
 
+class StaleVersion(ValidationError):
+    """A save made on a form loaded before someone else changed the leaf (DOMAIN §9: no lost
+    work). Carries the row as it now is, so the page can show what changed and by whom."""
+
+    def __init__(self, message: str, *, current: Score | None):
+        super().__init__(message)
+        self.current = current
+
+
+def score_version(score: Score | None) -> str:
+    """The version a leaf form is loaded from: its row's last change, "" when no row yet."""
+    if score is None or score.pk is None:
+        return ""
+    return score.updated_at.isoformat()
+
+
+def _version_check(*, participation: Participation, criterion: Criterion, version) -> None:
+    """Refuse a save whose form was loaded from another version than the stored one.
+
+    `version=None` (a client that sends none) is not checked; every page we render sends one.
+    Runs inside the caller's transaction and locks the row, so no save slips in between.
+    """
+    if version is None:
+        return
+    current = (
+        Score.objects.select_for_update()
+        .filter(participation=participation, criterion=criterion)
+        .first()
+    )
+    version = version.strip()
+    if current is None or score_version(current) == version:
+        return
+    if version:
+        try:
+            if datetime.fromisoformat(version) == current.updated_at:
+                return
+        except ValueError:
+            pass
+    event = _last_change(current)
+    if not version and event is None:
+        return  # the row was only created empty: nobody's work is in it
+    raise StaleVersion(_stale_message(criterion, current, event), current=current)
+
+
+def _last_change(score: Score) -> AuditEvent | None:
+    return (
+        AuditEvent.objects.filter(object_type=Score._meta.label, object_id=str(score.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def _stale_message(criterion: Criterion, current: Score, event: AuditEvent | None) -> str:
+    when = timezone.localtime(event.at if event else current.updated_at)
+    who = _person(event.actor) if event and event.actor else "người khác"
+    return (
+        f"Tiêu chí {criterion.code} vừa được {who} sửa lúc {when:%H:%M ngày %d/%m/%Y}, "
+        "sau khi anh/chị mở trang này; nội dung anh/chị vừa nhập chưa được lưu."
+    )
+
+
+def _person(user) -> str:
+    """Vietnamese order, family name first: `Trần Văn Minh`; else the username."""
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
 def score_save(
     *,
     participation: Participation,
@@ -42,11 +111,14 @@ def score_save(
     score=None,
     value=None,
     note: str = "",
+    version: str | None = None,
     at: datetime | None = None,
 ) -> Score:
     """Save a leaf's self score (or, on a measured leaf, its value) and explanation.
 
     On a measured leaf the score is the rubric's for the value; a typed score is ignored.
+    `version` is the one the form was loaded from (`score_version`); a stale one raises
+    StaleVersion and nothing is written.
     """
     leaf_check(participation=participation, criterion=criterion, by=by)
     if criterion.rubric:
@@ -71,6 +143,7 @@ def score_save(
     note = (note or "").strip()
     with transaction.atomic():
         editable_check(participation=participation, at=at)
+        _version_check(participation=participation, criterion=criterion, version=version)
         current = score_locked(participation=participation, criterion=criterion)
         changes = {
             "self_score": (current.self_score, new_score),
@@ -99,9 +172,11 @@ def not_applicable_request(
     by,
     requested: bool,
     reason: str = "",
+    version: str | None = None,
     at: datetime | None = None,
 ) -> Score:
-    """Ask the appraisers to treat a leaf as not applicable to the unit, with a reason."""
+    """Ask the appraisers to treat a leaf as not applicable to the unit, with a reason.
+    A stale `version` (see score_save) raises StaleVersion."""
     leaf_check(participation=participation, criterion=criterion, by=by)
     reason = (reason or "").strip()
     if requested and not reason:
@@ -112,6 +187,7 @@ def not_applicable_request(
         reason = ""
     with transaction.atomic():
         editable_check(participation=participation, at=at)
+        _version_check(participation=participation, criterion=criterion, version=version)
         current = score_locked(participation=participation, criterion=criterion)
         changes = {
             "not_applicable_requested": (current.not_applicable_requested, requested),
