@@ -35,7 +35,7 @@ if importlib.util.find_spec("sniffio") is None:
 
 LATE = "Đã hết thời hạn tự đánh giá"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ERROR_SPAN = re.compile(r'<span class="error">(.*?)</span>', re.S)
+ERROR_SPAN = re.compile(r'<span class="error[^"]*"[^>]*>(.*?)</span>', re.S)
 MESSAGES = re.compile(r'<ul class="messages">(.*?)</ul>', re.S)
 
 
