@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from appraisal.models import AreaResult, UnitResult
-from appraisal.scoring import band_lower, band_of, display
-from appraisal.services.compute import rules_for
-from criteria.models import BlockRules, Participation, Year
+from appraisal.scoring import display
+from criteria.models import Participation, Year
 from criteria.rules import format_decimal
 from kernel.ordering import unit_code_key
 
@@ -28,15 +27,12 @@ def results_document(year: Year) -> dict:
     ):
         areas_by_result.setdefault(area.unit_result_id, []).append(area)
 
-    block_rules = {r.block_id: r for r in BlockRules.objects.filter(year=year)}
-    bands: dict[int, tuple[Decimal, ...]] = {}
     blocks: dict[str, dict] = {}
     for block in sorted(
         {p.block for p in Participation.objects.filter(year=year).select_related("block")},
         key=lambda b: b.code,
     ):
         blocks[block.code] = {"code": block.code, "name": block.name, "units": []}
-        bands[block.pk] = rules_for(block_rules.get(block.pk)).bands
     for result in sorted(
         unit_results,
         key=lambda r: (r.rank, unit_code_key(r.participation.unit.code)),
@@ -51,7 +47,7 @@ def results_document(year: Year) -> dict:
                 "index": display(result.index, 2),
                 "rank": result.rank,
                 "rank_change": result.rank_change,
-                "band": band_number(stored_band(result, bands[participation.block_id])),
+                "band": band_number(result.band),
                 "classification": result.classification,
                 "self_review": list(result.self_review),
                 "areas": [
@@ -69,20 +65,15 @@ def results_document(year: Year) -> dict:
     return {"year": year.year, "blocks": list(blocks.values())}
 
 
-def stored_band(result: UnitResult, bands: Sequence[Decimal]) -> Decimal:
-    """The configured lower bound of a stored result's band (DOMAIN §8: by position).
-
-    The `band` column keeps a whole number, so under 90;72,5;72 it cannot tell 72,5 from 72:
-    the band is found again from the stored index (15 decimals, finer than any two real
-    indices are apart)."""
-    return band_lower(band_of(result.index, bands), bands)
-
-
 def band_number(lower: Decimal) -> int | float:
-    """INTERFACES §4: a JSON number, the lower bound as configured: 90, 72.5, 0."""
+    """INTERFACES §4: a JSON number, the lower bound as configured: 90, 72.5, 0.
+
+    JSON has no decimal type: a threshold with decimals (stored with 3, never computed
+    with here) goes out as the float whose shortest repr is that threshold, 72.5."""
+    lower = lower.normalize()
     if lower == lower.to_integral_value():
         return int(lower)
-    return float(lower)  # its shortest repr is the configured threshold: 72.5
+    return float(lower)
 
 
 def band_label(position: int, bands: Sequence[Decimal]) -> str:
