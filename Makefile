@@ -4,7 +4,12 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: install run test bench lint format migrations-check demo-logins
 
-install: .venv/.installed local.env
+install: .venv/.installed local.env node_modules/axe-core
+
+# axe-core for the accessibility browser tests (tests/a11y/), pinned in package-lock.json.
+node_modules/axe-core: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 .venv/.installed: pyproject.toml
 	python3 -m venv .venv

@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from appraisal.models import Assignment
+from appraisal.models import Assignment, Explanation
 from criteria.models import Criterion, Participation, Year
-from evidence.access import unit_or_oversight_may_read
+from evidence.access import leaf_scope, unit_or_oversight_may_read
 from evidence.models import EvidenceFile
 from units.access import roles_of, units_of
 from units.models import Membership
@@ -126,8 +126,24 @@ def appraiser_may_read(user, evidence_file: EvidenceFile) -> bool:
     return any(may_appraise(user, participation, leaf.area_code) for leaf in leaves)
 
 
+def colleague_may_read_explanation_file(user, evidence_file: EvidenceFile) -> bool:
+    """A colleague given some leaves also reads the files of the explanations on those
+    leaves (whoever attached them); evidence's half knows only the leaves' own files."""
+    participation = evidence_file.participation
+    if participation.unit_id not in units_of(user, *UNIT_ROLES):
+        return False
+    scope = leaf_scope(user, participation)
+    return (
+        bool(scope)
+        and Explanation.objects.filter(
+            score__participation=participation, score__criterion_id__in=scope, files=evidence_file
+        ).exists()
+    )
+
+
 def evidence_file_for_user(user, pk: int) -> EvidenceFile:
-    """The one rule for reading an evidence file, whichever URL asks: the unit's own people;
+    """The one rule for reading an evidence file, whichever URL asks: the unit's own people
+    (a colleague given some leaves: only those leaves' files);
     Sở Nội vụ, the council and the secretariat lead; an appraiser for their assigned areas,
     never their own unit. Anyone else, or a file that does not exist, gets 404."""
     evidence_file = (
@@ -136,7 +152,9 @@ def evidence_file_for_user(user, pk: int) -> EvidenceFile:
         .first()
     )
     if evidence_file is None or not (
-        unit_or_oversight_may_read(user, evidence_file) or appraiser_may_read(user, evidence_file)
+        unit_or_oversight_may_read(user, evidence_file)
+        or colleague_may_read_explanation_file(user, evidence_file)
+        or appraiser_may_read(user, evidence_file)
     ):
         raise Http404
     return evidence_file

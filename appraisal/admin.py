@@ -20,8 +20,8 @@ class AreaResultInline(admin.TabularInline):
 @admin.register(Computation)
 class ComputationAdmin(admin.ModelAdmin):
     year_path = "year"
-    list_display = ["year", "computed_at", "fingerprint"]
-    readonly_fields = ["year", "computed_at", "fingerprint"]
+    list_display = ["year", "revision", "computed_at", "published_on", "correction_reason"]
+    readonly_fields = [f.name for f in Computation._meta.fields]
 
 
 @admin.register(UnitResult)
@@ -29,7 +29,13 @@ class UnitResultAdmin(admin.ModelAdmin):
     year_path = "computation__year"
     unit_path = "participation__unit__code"
     list_display = ["participation", "rank", "index", "band", "classification", "rank_change"]
-    list_filter = ["computation__year", "participation__block", "classification", "band"]
+    list_filter = [
+        "computation__year",
+        "computation__revision",
+        "participation__block",
+        "classification",
+        "band",
+    ]
     inlines = [AreaResultInline]
     readonly_fields = [f.name for f in UnitResult._meta.fields]
 

@@ -8,21 +8,79 @@ from evidence.models import VALUE
 FULL = {"max_digits": 30, "decimal_places": 15}
 
 
-class Computation(models.Model):
-    """The stored results of a year, replaced whole by each compute job."""
+class ComputationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            models.Q(published_at__isnull=False) | models.Q(year__status=Year.Status.PUBLISHED)
+        ).exclude(fingerprint="")
 
-    year = models.OneToOneField(
-        Year, on_delete=models.CASCADE, related_name="computation", verbose_name="năm"
+
+class Computation(models.Model):
+    """The results of one revision of a year (DOMAIN §9).
+
+    Revision 1 is what the council first publishes; each correction adds the next revision,
+    computed and published on its own. A published revision's rows are never touched again:
+    only the one unpublished revision (the year's working results) is replaced by a compute.
+    """
+
+    year = models.ForeignKey(
+        Year,
+        on_delete=models.CASCADE,
+        related_name="computations",
+        related_query_name="computation",
+        verbose_name="năm",
     )
+    revision = models.PositiveSmallIntegerField("lần công bố", default=1)
     computed_at = models.DateTimeField("tính lúc")
     fingerprint = models.CharField("dấu vân tay dữ liệu đầu vào", max_length=64)
+    published_at = models.DateTimeField("công bố lúc", null=True, blank=True)
+    published_on = models.DateField("ngày công bố", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người công bố",
+    )
+    documents_rendered_at = models.DateTimeField("kết xuất đủ tài liệu lúc", null=True, blank=True)
+    correction_reason = models.TextField("lý do đính chính", blank=True)
+    correction_opened_at = models.DateTimeField("mở đính chính lúc", null=True, blank=True)
+    correction_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người mở đính chính",
+    )
+
+    objects = ComputationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lần tính chỉ số"
         verbose_name_plural = "lần tính chỉ số"
+        ordering = ["year", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "revision"], name="unique_year_revision"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year} ({self.computed_at:%d/%m/%Y %H:%M})"
+        return f"{self.year} – lần {self.revision} ({self.computed_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_published(self) -> bool:
+        # A year in the published status has no unpublished revision: a correction's
+        # working revision exists only while the year is in correction.
+        return self.published_at is not None or self.year.status == Year.Status.PUBLISHED
+
+    @property
+    def publication_date(self):
+        return self.published_on or (self.year.published_on if self.is_published else None)
+
+    @property
+    def is_correction(self) -> bool:
+        return self.revision > 1
 
 
 class UnitResult(models.Model):
@@ -38,8 +96,12 @@ class UnitResult(models.Model):
         related_name="unit_results",
         verbose_name="lần tính",
     )
-    participation = models.OneToOneField(
-        Participation, on_delete=models.CASCADE, related_name="result", verbose_name="đơn vị"
+    participation = models.ForeignKey(
+        Participation,
+        on_delete=models.CASCADE,
+        related_name="results",
+        related_query_name="result",
+        verbose_name="đơn vị",
     )
     total = models.DecimalField("tổng điểm", **FULL)
     max_points = models.DecimalField("điểm tối đa", **FULL)
@@ -57,6 +119,11 @@ class UnitResult(models.Model):
         verbose_name = "kết quả đơn vị"
         verbose_name_plural = "kết quả đơn vị"
         ordering = ["participation__block__code", "rank", "participation__unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["computation", "participation"], name="unique_result_per_revision"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participation} – hạng {self.rank}"
@@ -127,6 +194,7 @@ class AppraisalEntry(models.Model):
     class Round(models.IntegerChoices):
         FIRST = 1, "Vòng 1"
         FINAL = 2, "Vòng 2 (sau giải trình)"
+        CORRECTION = 3, "Đính chính sau công bố"
 
     class Status(models.TextChoices):
         AGREED = "agreed", "Thống nhất"

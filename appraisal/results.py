@@ -6,22 +6,26 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from appraisal.models import AreaResult, UnitResult
+from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.revisions import computed_revision
 from appraisal.scoring import display
 from criteria.models import Participation, Year
 from criteria.rules import format_decimal
 from kernel.ordering import unit_code_key
 
 
-def results_document(year: Year) -> dict:
+def results_document(year: Year, computation: Computation | None = None) -> dict:
+    """The document of one revision: by default the latest computed one (the working
+    results while a correction is prepared, else the last published)."""
+    computation = computation or computed_revision(year)
     unit_results = list(
-        UnitResult.objects.filter(computation__year=year).select_related(
+        UnitResult.objects.filter(computation=computation).select_related(
             "participation__unit", "participation__block"
         )
     )
     areas_by_result: dict[int, list[AreaResult]] = {}
     for area in (
-        AreaResult.objects.filter(unit_result__computation__year=year)
+        AreaResult.objects.filter(unit_result__computation=computation)
         .select_related("criterion")
         .order_by("criterion__sort_key")
     ):
@@ -62,7 +66,20 @@ def results_document(year: Year) -> dict:
                 "warnings": list(result.warnings),
             }
         )
-    return {"year": year.year, "blocks": list(blocks.values())}
+    document = {
+        "year": year.year,
+        "status": "published" if computation is not None and computation.is_published else "draft",
+        "published_on": (
+            computation.publication_date.isoformat()
+            if computation is not None and computation.publication_date
+            else None
+        ),
+        "revision": computation.revision if computation is not None else 1,
+    }
+    if computation is not None and computation.is_correction:
+        document["revision_reason"] = computation.correction_reason
+    document["blocks"] = list(blocks.values())
+    return document
 
 
 def band_number(lower: Decimal) -> int | float:

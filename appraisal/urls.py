@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal.views import appraisals, council, explanations, files
+from appraisal.views import appraisals, corrections, council, explanations, files
 
 app_name = "appraisal"
 
@@ -36,5 +36,17 @@ urlpatterns = [
     path("hoi-dong/<int:year>/tinh-lai/", council.compute, name="compute"),
     path("hoi-dong/<int:year>/cong-bo/", council.publish, name="publish"),
     path("hoi-dong/<int:year>/cong-bo/ghi-nhan/", council.survey_gap, name="survey_gap"),
+    path("hoi-dong/<int:year>/dinh-chinh/", corrections.correction, name="correction"),
+    path(
+        "hoi-dong/<int:year>/dinh-chinh/mo/", corrections.correction_start, name="correction_open"
+    ),
+    path(
+        "hoi-dong/<int:year>/dinh-chinh/diem/",
+        corrections.correction_score,
+        name="correction_score",
+    ),
+    path(
+        "hoi-dong/<int:year>/dinh-chinh/huy/", corrections.correction_stop, name="correction_cancel"
+    ),
     path("tac-vu/<int:pk>/", council.job_progress, name="job"),
 ]

@@ -241,3 +241,112 @@ def cores_between(start: tuple[float, float, float]) -> dict[str, float]:
         "this run": round((ours - start[2]) / elapsed, 2),
         "others (PostgreSQL included)": round((machine - start[1] - ours + start[2]) / elapsed, 2),
     }
+
+
+NGINX = Path("/usr/sbin/nginx")
+NGINX_DIR = REPO / "deploy" / "nginx"
+
+
+def certificate_create(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (openssl), as (certificate, key)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+class Nginx(ChildProcess):
+    """Debian's nginx with deploy/nginx/nginx.conf.template (the one docker-compose.yml
+    runs), in front of `upstream` (`host:port`, e.g. a `Gunicorn`), on two free ports of
+    127.0.0.1: `url` (HTTPS, self-signed) and `http_url` (redirects to HTTPS)."""
+
+    def __init__(self, log_dir: Path, *, upstream: str, workers: int = 1):
+        import string
+
+        self.dir = log_dir / f"nginx-{free_port()}"
+        self.dir.mkdir(parents=True)
+        self.port, self.http_port = free_port(), free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.http_url = f"http://127.0.0.1:{self.http_port}"
+        self.log_path = self.dir / "error.log"
+        self.access_log_path = self.dir / "access.log"
+        self.cert, key = certificate_create(self.dir)
+        template = string.Template((NGINX_DIR / "nginx.conf.template").read_text())
+        self.config_path = self.dir / "nginx.conf"
+        self.config_path.write_text(
+            template.safe_substitute(
+                NGINX_USER=_user_name(),
+                NGINX_WORKERS=str(workers),
+                NGINX_RUN_DIR=str(self.dir),
+                NGINX_LOG_DIR=str(self.dir),
+                NGINX_HTTP_LISTEN=f"127.0.0.1:{self.http_port}",
+                NGINX_HTTPS_LISTEN=f"127.0.0.1:{self.port}",
+                NGINX_SERVER_NAME="127.0.0.1",
+                NGINX_CERT=str(self.cert),
+                NGINX_CERT_KEY=str(key),
+                NGINX_PAGES_DIR=str(NGINX_DIR),
+                PARINDEX_UPSTREAM=upstream,
+            )
+        )
+        self.process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        return [
+            str(NGINX), "-p", str(self.dir), "-c", str(self.config_path),
+            "-e", str(self.log_path), "-g", "daemon off;",
+        ]  # fmt: skip
+
+    def start(self) -> Nginx:
+        check = subprocess.run([*self.command(), "-t", "-q"], capture_output=True, text=True)
+        if check.returncode:
+            raise RuntimeError(f"nginx refused its configuration:\n{check.stderr}")
+        with open(self.dir / "stdout.log", "ab") as log:
+            self.process = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"nginx did not start:\n{self.log()}")
+            time.sleep(0.1)
+        return self
+
+    def answers(self) -> bool:
+        try:
+            # nginx is up once it answers at all (a 502 only says the upstream is not).
+            return bool(httpx.get(f"{self.http_url}/", timeout=2).status_code)
+        except httpx.HTTPError:
+            return False
+
+    def __enter__(self) -> Nginx:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _user_name() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name

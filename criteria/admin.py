@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from kernel.text import text_clean
+
 from .models import BlockRules, Criterion, Participation, Year
 
 # The year's windows in order (DOMAIN §3): each opens when the one before has closed.
@@ -80,8 +82,19 @@ class ParticipationAdmin(admin.ModelAdmin):
     search_fields = ["unit__code", "name"]
 
 
+class CriterionForm(forms.ModelForm):
+    def clean_name(self):
+        name = text_clean(self.cleaned_data["name"])
+        if len(name) > Criterion.NAME_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Tên tiêu chí dài {len(name)} ký tự, tối đa {Criterion.NAME_MAX_LENGTH}."
+            )
+        return name
+
+
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    form = CriterionForm
     year_path = "year"
     list_display = ["code", "name", "year", "block", "max_points", "method", "kind", "is_leaf"]
     list_filter = ["year", "block", "method", "kind", "is_leaf"]

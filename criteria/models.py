@@ -15,6 +15,7 @@ class Year(models.Model):
         APPRAISAL = "appraisal", "Thẩm định"
         REVIEW = "review", "Hội đồng xem xét"
         PUBLISHED = "published", "Đã công bố"
+        CORRECTION = "correction", "Đang đính chính"
 
     class Phase(models.TextChoices):
         """Where the year stands (DOMAIN §9), derived from its windows and publication."""
@@ -25,6 +26,11 @@ class Year(models.Model):
         EXPLANATION = "explanation", "Giải trình"
         REVIEW = "review", "Hội đồng xem xét"
         PUBLISHED = "published", "Đã công bố"
+        CORRECTION = "correction", "Đang đính chính"
+
+    # A year in correction stays published: its last published revision is what everyone
+    # sees, and every door but the correction's own refuses it (DOMAIN §9).
+    PUBLISHED_STATUSES = (Status.PUBLISHED, Status.CORRECTION)
 
     WINDOWS = (
         ("self_assessment", Phase.SELF_ASSESSMENT),
@@ -55,7 +61,11 @@ class Year(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        return self.status in self.PUBLISHED_STATUSES
+
+    @property
+    def correction_is_open(self) -> bool:
+        return self.status == self.Status.CORRECTION
 
     def phase(self, at=None) -> "Year.Phase":
         """The one lifecycle (DOMAIN §9): published once the council published; otherwise
@@ -63,6 +73,8 @@ class Year(models.Model):
         last window has closed; before any window opens, preparation."""
         from django.utils import timezone
 
+        if self.correction_is_open:
+            return self.Phase.CORRECTION
         if self.is_published:
             return self.Phase.PUBLISHED
         at = at or timezone.now()
@@ -154,7 +166,9 @@ class Criterion(models.Model):
         related_name="children",
         verbose_name="thuộc",
     )
-    name = models.TextField("tên")
+    name = models.TextField("tên")  # at most NAME_MAX_LENGTH: the workbook and admin check it
+    # A 32,767-character name made a 55-page annex (issue 13 item 10).
+    NAME_MAX_LENGTH = 1000
     max_points = models.DecimalField(
         "điểm tối đa", **POINTS, validators=[MinValueValidator(Decimal(0))]
     )

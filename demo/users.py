@@ -6,15 +6,26 @@ from units.models import Membership, Unit
 
 DEMO_PASSWORD = "parindex-demo"
 
-# username, full name, role, unit code, is_staff (admin access)
+# The admin's own login: staff and superuser, for the admin's tasks at /quan-tri/ only. No
+# person who works in the year (Sở Nội vụ's officer included) is a superuser, which would
+# pass every role check of the application (appraise a leaf, publish).
+ADMIN_USERNAME = "quantri"
+ADMIN_LABEL = "Quản trị hệ thống (/quan-tri/)"
+
+# username, full name, role (None: the admin's login), unit code, admin (staff + superuser)
 DEMO_USERS = [
-    ("noivu", "Nguyễn Thị Lan", Membership.Role.HOME_AFFAIRS, "A2", True),
+    ("noivu", "Nguyễn Thị Lan", Membership.Role.HOME_AFFAIRS, "A2", False),
     ("canbo.yte", "Trần Văn Minh", Membership.Role.UNIT_OFFICER, "A18", False),
     ("thutruong.yte", "Phạm Quốc Hùng", Membership.Role.UNIT_HEAD, "A18", False),
     ("thamdinh.tuphap", "Lê Thu Hà", Membership.Role.APPRAISER, "A8", False),
     ("totruong", "Vũ Đức Anh", Membership.Role.SECRETARIAT_LEAD, "A2", False),
     ("hoidong", "Đỗ Mạnh Cường", Membership.Role.COUNCIL, None, False),
+    (ADMIN_USERNAME, "Đào Minh Tuấn", None, None, True),
 ]
+
+
+def role_label(role: str | None) -> str:
+    return Membership.Role(role).label if role else ADMIN_LABEL
 
 
 def demo_users_create() -> list[tuple[str, str, str]]:
@@ -23,17 +34,17 @@ def demo_users_create() -> list[tuple[str, str, str]]:
     unit) rows."""
     User = get_user_model()
     rows = []
-    for username, full_name, role, unit_code, is_staff in DEMO_USERS:
+    for username, full_name, role, unit_code, admin in DEMO_USERS:
         last_name, _, first_name = full_name.rpartition(" ")
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first_name, last_name
-        user.is_staff = is_staff
-        user.is_superuser = is_staff
+        user.is_staff = user.is_superuser = admin
         user.set_password(DEMO_PASSWORD)
         user.save()
         unit = Unit.objects.get(code=unit_code) if unit_code else None
-        Membership.objects.get_or_create(user=user, role=role, unit=unit)
-        rows.append((username, Membership.Role(role).label, unit.name if unit else "–"))
+        if role:
+            Membership.objects.get_or_create(user=user, role=role, unit=unit)
+        rows.append((username, role_label(role), unit.name if unit else "–"))
     return rows
 
 
@@ -51,9 +62,9 @@ def demo_logins() -> list[tuple[str, str, str]]:
         )
     )
     rows = []
-    for username, _full_name, role, unit_code, _is_staff in DEMO_USERS:
+    for username, _full_name, role, unit_code, _admin in DEMO_USERS:
         unit = units.get(unit_code, unit_code) if unit_code else "–"
         if username not in existing:
             unit += " (chưa có tài khoản: chạy load_demo)"
-        rows.append((username, Membership.Role(role).label, unit))
+        rows.append((username, role_label(role), unit))
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from criteria.models import Participation, Year
@@ -41,6 +42,40 @@ def leaf_scope(user, participation: Participation) -> frozenset[int] | None:
     return delegated or None
 
 
+def _with_versions(files) -> set[int]:
+    """Ids of `files` and of every earlier version of them (a version chain is one document)."""
+    ids = set(files.values_list("pk", flat=True))
+    frontier = ids
+    while frontier:
+        older = set(
+            EvidenceFile.objects.filter(replaced_by__in=frontier).values_list("pk", flat=True)
+        )
+        frontier = older - ids
+        ids |= frontier
+    return ids
+
+
+def file_ids_in_scope(user, participation: Participation) -> frozenset[int] | None:
+    """Ids of the unit's files the user may see, or None for every file of the unit.
+
+    A colleague given some leaves sees the files on those leaves (with their earlier
+    versions) and the files they uploaded themselves; never another leaf's file, whose id
+    they could guess (ids are sequential). The head and the focal officer see all."""
+    scope = leaf_scope(user, participation)
+    if scope is None:
+        return None
+    files = EvidenceFile.objects.filter(participation=participation)
+    mine = files.filter(Q(scores__criterion_id__in=scope) | Q(uploaded_by=user))
+    return frozenset(_with_versions(mine.distinct()))
+
+
+def files_for_user(user, participation: Participation):
+    """The unit's files the user may see (for reuse lists and the file actions of a leaf)."""
+    files = EvidenceFile.objects.filter(participation=participation)
+    ids = file_ids_in_scope(user, participation)
+    return files if ids is None else files.filter(pk__in=ids)
+
+
 def participation_for_user(request) -> Participation:
     """The current year's participation of the user's own unit, else 404.
 
@@ -72,4 +107,8 @@ def unit_or_oversight_may_read(user, evidence_file: EvidenceFile) -> bool:
     own unit) is appraisal's, which combines both (appraisal.access.evidence_file_for_user)."""
     if roles_of(user) & OVERSIGHT_ROLES:
         return True
-    return evidence_file.participation.unit_id in units_of(user, *UNIT_ROLES)
+    participation = evidence_file.participation
+    if participation.unit_id not in units_of(user, *UNIT_ROLES):
+        return False
+    ids = file_ids_in_scope(user, participation)
+    return ids is None or evidence_file.pk in ids

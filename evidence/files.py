@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,14 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# The extensions a served file may keep for its sniffed kind (the first is the one given).
+EXTENSIONS = {
+    "pdf": (".pdf",),
+    "png": (".png",),
+    "jpg": (".jpg", ".jpeg"),
+    "docx": (".docx",),
+    "xlsx": (".xlsx",),
 }
 # What a browser shows inline; office documents are downloaded.
 PREVIEWABLE_KINDS = frozenset({"pdf", "png", "jpg"})
@@ -66,3 +75,15 @@ def evidence_check(uploaded_file) -> tuple[str, str, int]:
             "(kiểm tra theo nội dung tệp, không theo tên)."
         )
     return kind, hashlib.sha256(data).hexdigest(), size
+
+
+def served_name(original_name: str, kind: str) -> str:
+    """The name a file is sent under: the user's name, its extension made to follow the
+    sniffed kind (`bao-cao.html` sniffed as PDF → `bao-cao.pdf`, `scan.JPEG` stays)."""
+    allowed = EXTENSIONS.get(kind)
+    if not allowed:
+        return original_name
+    stem, extension = os.path.splitext(original_name)
+    if extension.lower() in allowed:
+        return original_name
+    return (stem or "tai-lieu") + allowed[0]

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
+from kernel.body_limits import refusal_page
 from units.models import Membership
 
 from . import services
 from .access import (
+    files_for_user,
     leaf_scope,
     participation_for_user,
     unit_roles,
@@ -34,6 +36,7 @@ from .forms import (
 from .models import EvidenceFile
 from .selectors import leaf_rows, person_name, submission_summary
 from .services.scores import StaleVersion, score_version
+from .services.uploads import UploadRateExceeded, quota_summary, upload_rate_check
 
 R = Membership.Role
 
@@ -107,7 +110,9 @@ def leaf(request, criterion_id: int):
     state = _state(request, participation)
     row = next(r for r in leaf_rows(participation, frozenset([criterion.pk])) if r.leaf)
     linked = [f.pk for f in row.leaf.files]
-    reusable = services.current_files(participation).exclude(pk__in=linked)
+    # A colleague given some leaves reuses only files of their own leaves.
+    visible = files_for_user(request.user, participation)
+    reusable = services.current_files(participation).filter(pk__in=visible).exclude(pk__in=linked)
     colleagues = services.colleagues_of(participation, request.user)
     for evidence_file in row.leaf.files:
         evidence_file.older_versions = _versions(evidence_file)
@@ -133,6 +138,7 @@ def leaf(request, criterion_id: int):
             "has_colleagues": colleagues.exists(),
             "upload_form": UploadForm(),
             "replace_form": ReplaceForm(),
+            "quota": quota_summary(participation),
         },
     )
 
@@ -218,6 +224,10 @@ def upload(request, criterion_id: int):
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
         messages.error(request, "Dung lượng tải lên quá lớn (tối đa 20 MB mỗi tệp).")
         return redirect(_back(request, criterion))
+    try:
+        upload_rate_check(by=request.user)
+    except UploadRateExceeded as refusal:
+        return _too_many_uploads(request, criterion, refusal)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("files", []):
@@ -231,6 +241,8 @@ def upload(request, criterion_id: int):
                 uploaded_file=uploaded,
                 by=request.user,
             )
+        except UploadRateExceeded as refusal:
+            return _too_many_uploads(request, criterion, refusal)
         except ValidationError as error:
             _refused(request, error)
         else:
@@ -238,11 +250,27 @@ def upload(request, criterion_id: int):
     return redirect(_back(request, criterion))
 
 
+def _too_many_uploads(request, criterion, refusal: UploadRateExceeded):
+    """429 with the reason and when to try again (files stored before it stay stored)."""
+    response = refusal_page(
+        429,
+        "Tải lên quá nhiều tệp",
+        refusal.messages[0],
+        request=request,
+        back=reverse("evidence:leaf", args=[criterion.pk]),
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @login_required
 @require_POST
 def link(request, criterion_id: int):
     participation, criterion = _leaf_for_user(request, criterion_id)
-    form = LinkForm(request.POST, files_queryset=services.current_files(participation))
+    visible = files_for_user(request.user, participation)
+    form = LinkForm(
+        request.POST, files_queryset=services.current_files(participation).filter(pk__in=visible)
+    )
     if not form.is_valid():
         messages.error(request, "Chọn một tệp của đơn vị để dùng lại.")
         return redirect(_back(request, criterion))
@@ -264,7 +292,7 @@ def link(request, criterion_id: int):
 @require_POST
 def unlink(request, criterion_id: int, file_id: int):
     participation, criterion = _leaf_for_user(request, criterion_id)
-    evidence_file = get_object_or_404(EvidenceFile, pk=file_id, participation=participation)
+    evidence_file = get_object_or_404(files_for_user(request.user, participation), pk=file_id)
     try:
         services.evidence_unlink(
             participation=participation,
@@ -283,7 +311,7 @@ def unlink(request, criterion_id: int, file_id: int):
 @require_POST
 def replace(request, criterion_id: int, file_id: int):
     participation, criterion = _leaf_for_user(request, criterion_id)
-    evidence_file = get_object_or_404(EvidenceFile, pk=file_id, participation=participation)
+    evidence_file = get_object_or_404(files_for_user(request.user, participation), pk=file_id)
     form = ReplaceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Chọn tệp phiên bản mới.")

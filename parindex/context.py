@@ -24,6 +24,7 @@ def latest_computed_year() -> int | None:
 
     return (
         Year.objects.filter(computation__isnull=False)
+        .distinct()
         .order_by("-year")
         .values_list("year", flat=True)
         .first()

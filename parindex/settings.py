@@ -83,7 +83,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its URL's cap is refused (413) before anything reads it.
+    "kernel.body_limits.body_limit_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy everywhere; `private, no-store` for signed-in people (kernel/headers.py).
+    "kernel.headers.SecurityHeadersMiddleware",
     # Static files straight from the app server, compressed and cached (no proxy needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,6 +185,23 @@ PARINDEX_PROVINCE = env_str("PARINDEX_PROVINCE", "Hải Dương")
 # Evidence files live outside any static root and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("PARINDEX_MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
 
+MB = 1024 * 1024
+# Request bodies (kernel/body_limits.py; the same caps in deploy/nginx/nginx.conf.template):
+# the upload URLs by what they take (evidence 10 × 20 MB, a new version 20 MB, ballots
+# 100 MB) plus a form's margin; any other URL a form's worth, below Django's in-memory limit,
+# so nothing else is ever spooled to disk.
+BODY_LIMIT_DEFAULT = 1 * MB
+BODY_LIMITS = {
+    "evidence:upload": 201 * MB,
+    "evidence:replace": 21 * MB,
+    "appraisal:explanation": 201 * MB,
+    "surveys:upload_new": 101 * MB,
+}
+# Evidence storage bounds (evidence/services/uploads.py): bytes a unit may store in a year
+# (identical files counted once) and files one person may upload in a sliding window.
+EVIDENCE_QUOTA_BYTES = int(env_str("PARINDEX_EVIDENCE_QUOTA_MB", "2048")) * MB
+EVIDENCE_UPLOAD_RATE = (int(env_str("PARINDEX_EVIDENCE_UPLOADS_PER_10_MINUTES", "60")), 600)
+
 SESSION_COOKIE_HTTPONLY = True
 # A working day: the session ends 8 hours after login, or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -220,6 +241,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(env_str("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Believed because gunicorn is reachable only through nginx, which overwrites the
+    # header with the scheme it served (deploy/nginx/nginx.conf.template).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: with no REDIS_URL every job runs in-process (INTERFACES.md §1).
@@ -228,6 +251,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False  # failures are recorded on the Job row, as with a worker
 CELERY_TASK_IGNORE_RESULT = True
+# Publishing a revision renders its documents in a job (DOMAIN §9); the tests that publish
+# many years turn it on where they look at the documents.
+PARINDEX_RENDER_ON_PUBLISH = env_bool("PARINDEX_RENDER_ON_PUBLISH", not TESTING)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -249,7 +275,9 @@ CELERY_TIMEZONE = TIME_ZONE
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
-# Trusted reverse proxies in front of the app (the TLS proxy of docker-compose.yml: 1).
+# Trusted reverse proxies in front of the app (nginx of docker-compose.yml: 1). With 0 the
+# client address is the socket's and X-Forwarded-For is ignored; behind nginx, which
+# overwrites the header with the address it saw, the header's last entry.
 PROXY_COUNT = int(env_str("PARINDEX_PROXY_COUNT", "0") or 0)
 
 
@@ -273,6 +301,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = client_ip
+# Password spraying: besides the pair, one address is refused after this many failures
+# across all usernames in an hour (kernel/login_throttle.py). A department behind one NAT
+# address mistyping 50 times in an hour is unlikely; 15 usernames × 4 guesses is caught.
+AXES_HANDLER = "kernel.login_throttle.AddressThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "kernel.login_throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+ADDRESS_FAILURE_LIMIT = int(env_str("PARINDEX_ADDRESS_FAILURES_PER_HOUR", "50"))
+ADDRESS_FAILURE_WINDOW_MINUTES = 60
 
 LOGGING = {
     "version": 1,

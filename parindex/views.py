@@ -17,13 +17,13 @@ from appraisal.templatetags.appraisal_format import vi_name
 from criteria.models import Criterion
 from evidence.models import Score
 from kernel.models import AuditEvent
+from kernel.sheets import csv_safe
 from surveys.models import Answer, Question
 from units.access import role_required
 from units.models import Membership, Unit
 
 from .audit_words import ACTIONS, action_words, event_rows
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILTERS = ("year", "unit", "person", "criterion", "action", "date_from", "date_to")
 
 # The objects that belong to one criterion, and the path from each to its code.
@@ -36,12 +36,6 @@ CRITERION_OBJECTS = {
     Answer: "criterion__code",
     Question: "criterion__code",
 }
-
-
-def csv_safe(value) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas: quote them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _day(text: str) -> date | None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.revisions import working_computation
 from appraisal.services.compute import (
     fingerprint_of,
     previous_ranks_for,
@@ -124,8 +125,10 @@ class YearReport:
 
 
 def computation_of(year: Year) -> Computation:
-    computation = Computation.objects.filter(year=year).first()
-    if computation is None:
+    """The working revision's results (the last published ones, unless a correction is
+    being prepared): what a render prints."""
+    computation = working_computation(year)
+    if computation is None or not computation.fingerprint:
         raise ValidationError(f"Năm {year.year} chưa được tính chỉ số: chưa có gì để xuất báo cáo.")
     return computation
 
@@ -204,6 +207,7 @@ def previous_computed_year(year: Year) -> int | None:
     """The year rank changes are counted against: the closest earlier one with results."""
     return (
         Year.objects.filter(year__lt=year.year, computation__isnull=False)
+        .distinct()
         .order_by("-year")
         .values_list("year", flat=True)
         .first()

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from appraisal.models import Computation
 from criteria.models import Year
 from kernel.jobs import job_claim, job_create, job_enqueue, job_fail, task_named
 from kernel.models import Job
@@ -63,6 +64,17 @@ def render_set_advance(job_id: int, error: str | None = None) -> None:
         render_set_finish(job_id)
 
 
+def revision_documents_mark(year: Year, bundle: RenderedFile) -> None:
+    """A published revision whose whole bundle is stored has its documents: from then on a
+    correction may change the scores they were printed from (DOMAIN §9)."""
+    Computation.objects.published().filter(
+        year=year,
+        revision=bundle.revision,
+        fingerprint=bundle.fingerprint,
+        documents_rendered_at__isnull=True,
+    ).update(documents_rendered_at=timezone.now())
+
+
 def render_set_finish(job_id: int) -> None:
     # Only one caller wins the right to close the job; it stays running until the zip is made.
     claimed = Job.objects.filter(
@@ -78,9 +90,12 @@ def render_set_finish(job_id: int) -> None:
     else:
         try:
             year = Year.objects.get(year=job.year)
-            bundle_refresh(year=year)
+            bundle, _fresh = bundle_refresh(year=year)
+            revision_documents_mark(year, bundle)
             fresh = RenderedFile.objects.filter(
-                year=year, rendered_at__gte=job.started_at or job.created_at
+                year=year,
+                revision=bundle.revision,
+                rendered_at__gte=job.started_at or job.created_at,
             ).exclude(kind=RenderedFile.Kind.BUNDLE)
             job.message = (
                 f"Đủ {job.total} tài liệu năm {job.year}: {fresh.count()} tài liệu kết xuất "

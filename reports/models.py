@@ -5,7 +5,7 @@ from criteria.models import Year
 
 def rendered_path(instance: "RenderedFile", filename: str) -> str:
     # Under MEDIA_ROOT, served only through the permission-checked views.
-    return f"reports/{instance.year.year}/{instance.digest[:16]}-{filename}"
+    return f"reports/{instance.year.year}/r{instance.revision}/{instance.digest[:16]}-{filename}"
 
 
 class RenderedFile(models.Model):
@@ -26,6 +26,7 @@ class RenderedFile(models.Model):
     year = models.ForeignKey(
         Year, on_delete=models.CASCADE, related_name="rendered_files", verbose_name="năm"
     )
+    revision = models.PositiveSmallIntegerField("lần công bố", default=1)
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     key = models.CharField("mã đơn vị", max_length=16, blank=True)
     filename = models.CharField("tên tệp", max_length=100)
@@ -40,9 +41,11 @@ class RenderedFile(models.Model):
     class Meta:
         verbose_name = "tài liệu đã kết xuất"
         verbose_name_plural = "tài liệu đã kết xuất"
-        ordering = ["year", "kind", "key"]
+        ordering = ["year", "revision", "kind", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "kind", "key"], name="unique_rendered_file"),
+            models.UniqueConstraint(
+                fields=["year", "revision", "kind", "key"], name="unique_rendered_file"
+            ),
         ]
 
     def __str__(self) -> str:

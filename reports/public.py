@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from appraisal.models import AppraisalEntry, UnitResult
+from appraisal.revisions import computation_shown, published_revisions, revision_param
 from appraisal.services.explanations import explanation_open_for
 from appraisal.services.publication import publication_gaps
 from criteria.models import Participation, Year
@@ -32,8 +33,8 @@ R = Membership.Role
 def visible_years(user):
     years = Year.objects.filter(computation__isnull=False)
     if not is_province_staff(user):
-        years = years.filter(status=Year.Status.PUBLISHED)
-    return years.order_by("-year")
+        years = years.filter(status__in=Year.PUBLISHED_STATUSES)
+    return years.distinct().order_by("-year")
 
 
 @dataclass
@@ -209,7 +210,7 @@ def _appraisal_task(year: Year, phase: str) -> Task:
 def home(request):
     years = list(visible_years(request.user))
     roles = roles_of(request.user)
-    current = Year.objects.exclude(status=Year.Status.PUBLISHED).order_by("-year").first()
+    current = Year.objects.exclude(status__in=Year.PUBLISHED_STATUSES).order_by("-year").first()
     tasks: list[Task] = []
     phase = current.phase() if current is not None else None
     if current is not None and roles:
@@ -234,10 +235,9 @@ def year_or_404(user, year: int) -> Year:
     return year_obj
 
 
-def survey_noise(year: Year, blocks: dict) -> set[str]:
+def survey_noise(year: Year, fingerprint: str, blocks: dict) -> set[str]:
     """Codes of units whose gap to the unit ranked just above lies within the survey's
     95 % noise (surveys/confidence.py), cached per results fingerprint."""
-    fingerprint = year.computation.fingerprint
     key = f"ranking-noise:{year.year}:{fingerprint}"
     marked = cache.get(key)
     if marked is None:
@@ -259,17 +259,31 @@ def survey_noise(year: Year, blocks: dict) -> set[str]:
     return marked
 
 
+def shown_revision(request, year_obj: Year):
+    """(the computation this reader sees, the revisions published, the one that replaced
+    it if it is an earlier one) — DOMAIN §9: an earlier revision stays readable."""
+    computation = computation_shown(
+        year_obj, decides=is_province_staff(request.user), revision=revision_param(request)
+    )
+    if computation is None:
+        raise Http404
+    revisions = published_revisions(year_obj)
+    later = [r for r in revisions if r.revision > computation.revision]
+    return computation, revisions, later[-1] if later else None
+
+
 def year_results(request, year: int):
     year_obj = year_or_404(request.user, year)
+    computation, revisions, replaced_by = shown_revision(request, year_obj)
     results = (
-        UnitResult.objects.filter(computation__year=year_obj)
+        UnitResult.objects.filter(computation=computation)
         .select_related("participation__block", "participation__unit")
         .order_by("participation__block__code", "rank", "participation__unit__code")
     )
     blocks: dict = {}
     for result in results:
         blocks.setdefault(result.participation.block, []).append(result)
-    within_noise = survey_noise(year_obj, blocks)
+    within_noise = survey_noise(year_obj, computation.fingerprint, blocks)
     for block_results in blocks.values():
         for result in block_results:
             result.within_noise = result.participation.unit.code in within_noise
@@ -286,27 +300,41 @@ def year_results(request, year: int):
         )
         for block, block_results in sorted(blocks.items(), key=lambda item: item[0].code)
     ]
-    return render(request, "reports/year_results.html", {"year": year_obj, "blocks": sections})
+    return render(
+        request,
+        "reports/year_results.html",
+        {
+            "year": year_obj,
+            "blocks": sections,
+            "computation": computation,
+            "revisions": revisions,
+            "replaced_by": replaced_by,
+        },
+    )
 
 
 def unit_results(request, year: int, code: str):
     year_obj = year_or_404(request.user, year)
+    computation, revisions, replaced_by = shown_revision(request, year_obj)
     result = get_object_or_404(
         UnitResult.objects.select_related("participation__block", "participation__unit"),
-        computation__year=year_obj,
+        computation=computation,
         participation__unit__code=code,
     )
     areas = result.areas.select_related("criterion").order_by("criterion__sort_key")
+    decides = is_province_staff(request.user)
+    shown = [computation_shown(y, decides=decides) for y in visible_years(request.user)]
     history = (
         UnitResult.objects.filter(
             participation__unit=result.participation.unit,
-            computation__year__in=visible_years(request.user),
+            computation__in=[c for c in shown if c is not None and c.year_id != year_obj.pk]
+            + [computation],
         )
         .select_related("computation__year")
         .order_by("computation__year__year")
     )
     block_size = UnitResult.objects.filter(
-        computation__year=year_obj, participation__block=result.participation.block
+        computation=computation, participation__block=result.participation.block
     ).aggregate(n=Count("id"))["n"]
     chart = history_line(
         [(h.computation.year.year, h.index, h.rank) for h in history],
@@ -322,5 +350,8 @@ def unit_results(request, year: int, code: str):
             "history": history,
             "block_size": block_size,
             "history_chart": mark_safe(chart),  # noqa: S308 - escaped by history_line
+            "computation": computation,
+            "revisions": revisions,
+            "replaced_by": replaced_by,
         },
     )

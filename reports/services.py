@@ -20,7 +20,7 @@ from django.db import transaction
 from criteria.models import Year
 
 from . import documents
-from .data import YearReport, year_report
+from .data import YearReport, computation_of, year_report
 from .models import RenderedFile, rendered_path
 from .report import report_document
 from .spreadsheet import summary_xlsx
@@ -75,7 +75,16 @@ def _year_state(report: YearReport) -> tuple:
     year = report.year
     # str(): a Year just saved holds the enum member, whose repr differs from the loaded value.
     status = str(year.status)
-    return (year.year, status, year.published_on, documents.PROVINCE, report.previous_year)
+    computation = report.computation
+    revision = (computation.revision, computation.published_on, computation.correction_reason)
+    return (
+        year.year,
+        status,
+        year.published_on,
+        documents.PROVINCE,
+        report.previous_year,
+        revision,
+    )
 
 
 @dataclass(frozen=True)
@@ -129,9 +138,13 @@ def document_specs(report: YearReport) -> list[Spec]:
 
 def stale_specs(year: Year) -> tuple[list[Spec], list[Spec]]:
     """(all documents, those whose stored file is missing or shows something else)."""
-    specs = document_specs(year_report(year))
+    report = year_report(year)
+    specs = document_specs(report)
     stored = {
-        (f.kind, f.key): f.digest for f in RenderedFile.objects.filter(year=year).exclude(file="")
+        (f.kind, f.key): f.digest
+        for f in RenderedFile.objects.filter(
+            year=year, revision=report.computation.revision
+        ).exclude(file="")
     }
     return specs, [s for s in specs if stored.get((s.kind, s.key)) != s.digest]
 
@@ -182,7 +195,14 @@ def _write_beside(storage, name: str, content: bytes) -> Path:
 
 
 def file_store(
-    *, year: Year, spec: Spec, content_type: str, content: bytes, fingerprint: str, ms: int
+    *,
+    year: Year,
+    revision: int,
+    spec: Spec,
+    content_type: str,
+    content: bytes,
+    fingerprint: str,
+    ms: int,
 ) -> RenderedFile:
     """Keep the new file, then drop the one it replaces.
 
@@ -199,7 +219,11 @@ def file_store(
             # Locked: of two renders of one document, the second replaces (and deletes)
             # the first's file instead of both replacing the same old one.
             rendered, _created = RenderedFile.objects.select_for_update().get_or_create(
-                year=year, kind=spec.kind, key=spec.key, defaults={"filename": spec.filename}
+                year=year,
+                revision=revision,
+                kind=spec.kind,
+                key=spec.key,
+                defaults={"filename": spec.filename},
             )
             old = rendered.file.name if rendered.file else None
             rendered.filename = spec.filename
@@ -240,7 +264,10 @@ def document_refresh(*, year: Year, kind: str, key: str = "") -> tuple[RenderedF
     else:
         report = year_report(year)
     spec = spec_of(report, kind, key)
-    current = RenderedFile.objects.filter(year=year, kind=kind, key=spec.key).first()
+    revision = report.computation.revision
+    current = RenderedFile.objects.filter(
+        year=year, revision=revision, kind=kind, key=spec.key
+    ).first()
     if current is not None and current.file and current.digest == spec.digest:
         return current, False
     started = time.perf_counter()
@@ -248,6 +275,7 @@ def document_refresh(*, year: Year, kind: str, key: str = "") -> tuple[RenderedF
     ms = int((time.perf_counter() - started) * 1000)
     rendered = file_store(
         year=year,
+        revision=revision,
         spec=spec,
         content_type=content_type,
         content=content,
@@ -262,12 +290,16 @@ def bundle_refresh(*, year: Year) -> tuple[RenderedFile, bool]:
     specs, stale = stale_specs(year)
     for spec in stale:
         document_refresh(year=year, kind=spec.kind, key=spec.key)
+    revision = computation_of(year).revision
     files = {
-        (f.kind, f.key): f for f in RenderedFile.objects.filter(year=year).exclude(kind=Kind.BUNDLE)
+        (f.kind, f.key): f
+        for f in RenderedFile.objects.filter(year=year, revision=revision).exclude(kind=Kind.BUNDLE)
     }
     members = [files[(s.kind, s.key)] for s in specs]
     digest = _digest("bundle", [(m.filename, m.digest) for m in members])
-    current = RenderedFile.objects.filter(year=year, kind=Kind.BUNDLE, key="").first()
+    current = RenderedFile.objects.filter(
+        year=year, revision=revision, kind=Kind.BUNDLE, key=""
+    ).first()
     if current is not None and current.file and current.digest == digest:
         return current, False
     started = time.perf_counter()
@@ -280,6 +312,7 @@ def bundle_refresh(*, year: Year) -> tuple[RenderedFile, bool]:
     fingerprint = members[0].fingerprint if members else ""
     rendered = file_store(
         year=year,
+        revision=revision,
         spec=spec,
         content_type=ZIP,
         content=buffer.getvalue(),

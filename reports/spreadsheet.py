@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from appraisal.scoring import display
+from kernel.sheets import sheet_cell
 
 from . import formatting as fmt
 from .analysis import BlockAnalysis, block_analysis, criterion_stats
@@ -54,9 +55,9 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
 
 def block_title(sheet: Worksheet, block: BlockReport, year: int, last: int) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    sheet.cell(1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
+    sheet_cell(sheet, 1, 1, f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
-    sheet.cell(2, 1, f"Khối {block.code}: {block.name}")
+    sheet_cell(sheet, 2, 1, f"Khối {block.code}: {block.name}")
     for row in (1, 2):
         sheet.cell(row, 1).font = Font(name=FONT, bold=True, size=13)
         sheet.cell(row, 1).alignment = Alignment(horizontal="center")
@@ -86,17 +87,17 @@ def block_header(
     }
     for column, title in spanning.items():
         sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
-        sheet.cell(top, column, title)
+        sheet_cell(sheet, top, column, title)
     sheet.merge_cells(
         start_row=top, start_column=FIRST_AREA_COLUMN, end_row=top, end_column=after - n - 1
     )
-    sheet.cell(top, FIRST_AREA_COLUMN, "Điểm đạt theo lĩnh vực")
+    sheet_cell(sheet, top, FIRST_AREA_COLUMN, "Điểm đạt theo lĩnh vực")
     sheet.merge_cells(start_row=top, start_column=first_index, end_row=top, end_column=after - 1)
-    sheet.cell(top, first_index, "Chỉ số theo lĩnh vực (%)")
+    sheet_cell(sheet, top, first_index, "Chỉ số theo lĩnh vực (%)")
     for offset, area in enumerate(areas):
         label = f"{area.code}. {area.name} ({fmt.plain_number(area.max_points)})"
-        sheet.cell(sub, FIRST_AREA_COLUMN + offset, label)
-        sheet.cell(sub, first_index + offset, f"{area.code}. {area.name}")
+        sheet_cell(sheet, sub, FIRST_AREA_COLUMN + offset, label)
+        sheet_cell(sheet, sub, first_index + offset, f"{area.code}. {area.name}")
     for row in (top, sub):
         for column in range(1, last + 1):
             cell = sheet.cell(row, column)
@@ -123,7 +124,7 @@ def unit_row(sheet: Worksheet, row: int, block: BlockReport, unit: UnitReport, a
         (", ".join(unit.self_review), None),
     ]
     for column, (value, number_format) in enumerate(values, start=1):
-        cell = sheet.cell(row, column, value)
+        cell = sheet_cell(sheet, row, column, value)
         cell.font = Font(name=FONT, size=11)
         cell.border = BORDER
         if number_format:
@@ -155,16 +156,16 @@ def block_layout(sheet: Worksheet, after: int, last: int) -> None:
 
 def table(sheet: Worksheet, top: int, title: str, header: list[str], rows: list[list]) -> int:
     """A titled table of (value, number format) cells from row `top`; returns the next row."""
-    sheet.cell(top, 1, title).font = Font(name=FONT, bold=True, size=12)
+    sheet_cell(sheet, top, 1, title).font = Font(name=FONT, bold=True, size=12)
     for column, label in enumerate(header, start=1):
-        cell = sheet.cell(top + 1, column, label)
+        cell = sheet_cell(sheet, top + 1, column, label)
         cell.font = Font(name=FONT, bold=True, size=10)
         cell.alignment = CENTER
         cell.fill = HEADER_FILL
         cell.border = BORDER
     for offset, row in enumerate(rows, start=top + 2):
         for column, (value, number_format) in enumerate(row, start=1):
-            cell = sheet.cell(offset, column, value)
+            cell = sheet_cell(sheet, offset, column, value)
             cell.font = Font(name=FONT, size=10)
             cell.border = BORDER
             cell.alignment = Alignment(wrap_text=not number_format, vertical="center")
@@ -177,7 +178,7 @@ def analysis_sheet(sheet: Worksheet, block: BlockReport) -> None:
     """Where the block's points were lost, and appraisal against the units' own scores."""
     analysis = block_analysis(block)
     sheet.title = f"Phân tích {block.code}"[:31]
-    sheet.cell(1, 1, f"Phân tích kết quả – khối {block.code}: {block.name}").font = Font(
+    sheet_cell(sheet, 1, 1, f"Phân tích kết quả – khối {block.code}: {block.name}").font = Font(
         name=FONT, bold=True, size=13
     )
     row = area_stats_table(sheet, 3, analysis)

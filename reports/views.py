@@ -2,8 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
+from appraisal.models import UnitResult
+from appraisal.revisions import (
+    computation_shown,
+    published_revisions,
+    revision_param,
+    working_computation,
+)
 from kernel.jobs import job_fail_stale
 from kernel.models import Job
 from units.access import is_province_staff
@@ -11,26 +20,59 @@ from units.access import is_province_staff
 from .access import annex_for_download, staff_year, year_for_download
 from .jobs import render_start
 from .models import RenderedFile
-from .services import bundle_name, document_refresh, stale_specs
+from .services import document_refresh, stale_specs
+
+PREPARING = "Tài liệu này đang được chuẩn bị sau khi công bố; vui lòng quay lại sau ít phút."
 
 
-def _download(request, rendered: RenderedFile) -> FileResponse:
-    return FileResponse(
+def _download(request, rendered: RenderedFile):
+    """The stored file, with its validators: a visitor's cache asks again for nothing."""
+    etag = f'"{rendered.digest[:40]}"'
+    unchanged = get_conditional_response(
+        request, etag=etag, last_modified=int(rendered.rendered_at.timestamp())
+    )
+    if unchanged is not None:
+        return unchanged
+    response = FileResponse(
         rendered.file.open("rb"),
         as_attachment=True,
         filename=f"{rendered.year.year}-{rendered.filename}",
         content_type=rendered.content_type,
     )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(rendered.rendered_at.timestamp())
+    return response
+
+
+def _preparing(request, year, message: str = PREPARING):
+    response = render(
+        request, "reports/unavailable.html", {"year": year, "message": message}, status=503
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def _stored(year, revision: int, kind: str, key: str = "") -> RenderedFile | None:
+    return (
+        RenderedFile.objects.filter(year=year, revision=revision, kind=kind, key=key)
+        .exclude(file="")
+        .first()
+    )
 
 
 def _serve(request, year, kind: str, key: str = ""):
-    if year.is_published and not is_province_staff(request.user):
-        # A published year's figures are frozen, so a stored document is right even if a newer
-        # template would lay it out differently: visitors never start a render (the staff's
-        # render button refreshes the layout). Only a document never rendered is drawn now.
-        stored = RenderedFile.objects.filter(year=year, kind=kind, key=key).exclude(file="").first()
-        if stored is not None:
-            return _download(request, stored)
+    """Visitors get the stored document of the revision they see, or a "being prepared"
+    page: never a render (issue: anonymous render load). Staff download the working
+    revision's, rendered now if its figures or layout changed; an earlier revision's
+    documents are only ever the stored ones (its scores have moved on)."""
+    decides = is_province_staff(request.user)
+    computation = computation_shown(year, decides=decides, revision=revision_param(request))
+    if computation is None:
+        raise Http404
+    working = working_computation(year)
+    if not decides or computation.pk != working.pk:
+        stored = _stored(year, computation.revision, kind, key)
+        return _download(request, stored) if stored is not None else _preparing(request, year)
     try:
         rendered, _fresh = document_refresh(year=year, kind=kind, key=key)
     except ValidationError as error:
@@ -66,8 +108,16 @@ def report_docx(request, year: int):
 
 @require_GET
 def bundle(request, year: int):
-    """The zip of everything; if some document changed, a render job is started first."""
+    """The zip of everything. Visitors get the stored one; for staff, if some document of the
+    working revision changed, a render job is started first."""
     year_obj = year_for_download(request.user, year)
+    decides = is_province_staff(request.user)
+    computation = computation_shown(year_obj, decides=decides, revision=revision_param(request))
+    if computation is None:
+        raise Http404
+    stored = _stored(year_obj, computation.revision, RenderedFile.Kind.BUNDLE)
+    if not decides or computation.pk != working_computation(year_obj).pk:
+        return _download(request, stored) if stored is not None else _preparing(request, year_obj)
     try:
         _specs, stale = stale_specs(year_obj)
     except ValidationError as error:
@@ -77,10 +127,7 @@ def bundle(request, year: int):
             {"year": year_obj, "message": " ".join(error.messages)},
             status=409,
         )
-    current = RenderedFile.objects.filter(
-        year=year_obj, kind=RenderedFile.Kind.BUNDLE, filename=bundle_name(year_obj)
-    ).first()
-    if stale or current is None or not current.file:
+    if stale or stored is None:
         # A render job whose worker died for good would otherwise block a new one for ever.
         job_fail_stale(kind=Job.Kind.RENDER)
         running = Job.objects.filter(
@@ -90,39 +137,35 @@ def bundle(request, year: int):
         ).exists()
         if not running:
             render_start(year=year_obj)
-        current = RenderedFile.objects.filter(year=year_obj, kind=RenderedFile.Kind.BUNDLE).first()
+        stored = _stored(year_obj, computation.revision, RenderedFile.Kind.BUNDLE)
         _specs, stale = stale_specs(year_obj)
-        if stale or current is None or not current.file:
-            response = render(
-                request,
-                "reports/unavailable.html",
-                {
-                    "year": year_obj,
-                    "message": "Bộ tài liệu đang được kết xuất; vui lòng tải lại sau ít phút.",
-                },
-                status=503,
+        if stale or stored is None:
+            return _preparing(
+                request, year_obj, "Bộ tài liệu đang được kết xuất; vui lòng tải lại sau ít phút."
             )
-            response["Retry-After"] = "60"
-            return response
-    return _download(request, current)
+    return _download(request, stored)
 
 
 @require_GET
 def documents(request, year: int):
     year_obj = year_for_download(request.user, year)
     staff = is_province_staff(request.user)
-    units = (
-        year_obj.participations.filter(result__isnull=False)
-        .select_related("unit", "block", "result")
-        .order_by("block__code", "result__rank", "unit__code")
+    computation = computation_shown(year_obj, decides=staff, revision=revision_param(request))
+    if computation is None:
+        raise Http404
+    results = (
+        UnitResult.objects.filter(computation=computation)
+        .select_related("participation__unit", "participation__block")
+        .order_by("participation__block__code", "rank", "participation__unit__code")
     )
     blocks: dict = {}
-    for participation in units:
-        blocks.setdefault(participation.block, []).append(participation)
+    for result in results:
+        blocks.setdefault(result.participation.block, []).append(result)
     job = None
     if staff:
         job_fail_stale(kind=Job.Kind.RENDER)
         job = Job.objects.filter(kind=Job.Kind.RENDER, year=year_obj.year).first()
+    revisions = published_revisions(year_obj)
     return render(
         request,
         "reports/documents.html",
@@ -131,6 +174,9 @@ def documents(request, year: int):
             "blocks": sorted(blocks.items(), key=lambda item: item[0].code),
             "staff": staff,
             "job": job,
+            "computation": computation,
+            "revisions": revisions,
+            "query": f"?revision={computation.revision}" if len(revisions) > 1 else "",
         },
     )
 

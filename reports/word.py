@@ -82,12 +82,40 @@ def body_element(document, element) -> None:
         word_table(document, element)
 
 
+def column_widths(table: Table, columns: int, available: int) -> list[int]:
+    """Each column's width in EMU: the table's own relative widths (those the PDF uses), or
+    else by content, names wide and numbers narrow; they add up to `available`."""
+    weights = [float(w) for w in table.widths] if len(table.widths) == columns else []
+    if not weights:
+        weights = [4.0] * columns
+        for row in table.rows:
+            for c, cell in enumerate(row[:columns]):
+                cap = 10 if cell.align in ("num", "center") else 40
+                weights[c] = max(weights[c], min(len(cell.text), cap))
+    total = sum(weights)
+    widths = [int(available * weight / total) for weight in weights]
+    widths[-1] += available - sum(widths)
+    return widths
+
+
 def word_table(document, table: Table) -> None:
     paragraph(document, table.caption, size=12, bold=True).paragraph_format.space_before = Pt(6)
     columns = sum(cell.colspan for cell in table.header[0])
     rows = len(table.header) + len(table.rows)
     grid = document.add_table(rows=rows, cols=columns)
     grid.style = "Table Grid"
+    # Word reads each cell's width, LibreOffice the table grid: both are set, and the layout
+    # fixed, or LibreOffice gives every column the same width and names wrap to 8 lines.
+    section = document.sections[-1]
+    widths = column_widths(
+        table, columns, section.page_width - section.left_margin - section.right_margin
+    )
+    grid.autofit = False
+    for column, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
     taken: set[tuple[int, int]] = set()
     for r, header_row in enumerate(table.header):
         c = 0

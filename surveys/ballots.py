@@ -10,15 +10,25 @@ into ids with a few dictionaries and writes with `bulk_create`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from criteria.models import Criterion, Participation, Year
+from kernel.text import text_clean
 
 from .models import Answer, Ballot, Question, RespondentGroup, ScaleOption
 
 BALLOT_COLUMNS = ("ballot", "group", "unit", "criterion", "option")
+# The names a ballots sheet and its columns are known by, besides their own.
+BALLOT_SHEET_ALIASES = ("phiếu", "phiếu điều tra", "phieu_dieu_tra", "answers", "câu trả lời")
+BALLOT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "ballot": ("phiếu", "số phiếu", "mã phiếu", "ballot id", "ballot_code"),
+    "group": ("nhóm", "nhóm đối tượng", "đối tượng", "respondent group"),
+    "unit": ("đơn vị", "mã đơn vị", "unit code"),
+    "criterion": ("tiêu chí", "mã tiêu chí", "criterion code"),
+    "option": ("phương án", "mã phương án", "lựa chọn", "trả lời", "answer"),
+}
 BATCH_SIZE = 2000
 BALLOT_CODE_LENGTH = 40
 
@@ -26,15 +36,17 @@ Row = Mapping[str, object]
 
 
 def cell_text(value: object) -> str:
-    """A cell as the text the user meant: 2022.0 → '2022', blank → ''."""
+    """A cell as the text the user meant: 2022.0 → '2022', blank → '', text NFC without
+    zero-width characters (`kernel.text.text_clean`)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return text_clean(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # Excel shows (and means) 15 significant digits: 1.9269999999999998 is 1.927.
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime.date | datetime.datetime):
@@ -392,38 +404,3 @@ def ballot_rows_write(*, year: Year, answers: list[AnswerRow]) -> tuple[int, int
         )
     Answer.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     return len(new_ballots), len(to_create)
-
-
-def table_rows(
-    sheet: str,
-    lines: Iterable[tuple[int, list]],
-    *,
-    required: Iterable[str],
-    optional: Iterable[str] = (),
-) -> tuple[Iterator[tuple[int, dict]], list[str]]:
-    """(number, cells) lines, header first, as (number, {column: cell}) rows.
-
-    Extra columns are ignored; a missing optional column reads as blank; a missing
-    required column is an error on row 1.
-    """
-    lines = iter(lines)
-    header_line = next(lines, None)
-    header = [cell_text(cell) for cell in header_line[1]] if header_line else []
-    missing = [column for column in required if column not in header]
-    if missing:
-        return iter(()), [location(sheet, 1, column, "thiếu cột bắt buộc") for column in missing]
-    positions = {
-        column: header.index(column) for column in (*required, *optional) if column in header
-    }
-    absent = {column: None for column in optional if column not in positions}
-
-    def rows() -> Iterator[tuple[int, dict]]:
-        for number, cells in lines:
-            row = {
-                column: cells[position] if position < len(cells) else None
-                for column, position in positions.items()
-            }
-            row.update(absent)
-            yield number, row
-
-    return rows(), []

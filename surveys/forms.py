@@ -8,10 +8,10 @@ from .uploads import ballot_file_refuse
 
 class BallotUploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp phiếu (.xlsx hoặc .csv)",
+        label="Tệp phiếu (.xlsx, .ods, .xls hoặc .csv)",
         help_text="Dạng dài: ballot, group, unit, criterion, option. Dạng rộng: ballot, group, "
         "unit và một cột cho mỗi mã tiêu chí (ô ghi mã phương án, để trống nếu không trả lời).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.ods,.xls,.csv"}),
     )
     mode = forms.ChoiceField(
         label="Cách nhập",

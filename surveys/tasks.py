@@ -15,7 +15,8 @@ def ballot_upload_check_task(job_id: int) -> None:
         upload = ballot_upload_check(upload=BallotUpload.objects.get(job_id=job.pk), job=job)
         if upload.status == BallotUpload.Status.REJECTED:
             return f"Tệp có {upload.error_count} lỗi: không thể nhập."
-        return f"Tệp hợp lệ: {upload.answers} câu trả lời, {upload.ballots} phiếu."
+        notes = "".join(f" ({note})" for note in upload.counts.get("notes", []))
+        return f"Tệp hợp lệ: {upload.answers} câu trả lời, {upload.ballots} phiếu.{notes}"
 
     job_run(job_id, work)
 

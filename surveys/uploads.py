@@ -13,6 +13,7 @@ A worker killed in the middle leaves nothing; running it again (Celery redeliver
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,8 @@ from .models import (
 )
 from .sources import BALLOT_FILE_SUFFIXES, ballot_source_open, ballot_source_rows
 
+logger = logging.getLogger(__name__)
+
 MAX_ERRORS = 5000  # kept on the upload; the count is always exact
 STAGE_BATCH = 5000
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -67,7 +70,7 @@ def path_chunks(path: Path) -> Iterable[bytes]:
 
 
 def ballot_file_refuse(*, name: str, size: int | None = None) -> None:
-    """Refuse a ballots file that is not .xlsx or .csv, or (`size` given: an upload from the
+    """Refuse a ballots file that is not a spreadsheet or .csv, or (`size` given: an upload from the
     browser) larger than MAX_UPLOAD_BYTES. The form checks with it before the service."""
     # Django caps request bodies only in memory; a file's size is ours to check.
     if size is not None and size > MAX_UPLOAD_BYTES:
@@ -76,7 +79,7 @@ def ballot_file_refuse(*, name: str, size: int | None = None) -> None:
             f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
         )
     if Path(name).suffix.lower() not in BALLOT_FILE_SUFFIXES:
-        raise ValidationError("Tệp phiếu phải là .xlsx hoặc .csv.")
+        raise ValidationError("Tệp phiếu phải là .xlsx, .ods, .xls hoặc .csv.")
 
 
 def ballot_upload_previous(*, year: Year, sha256: str, exclude: int | None = None):
@@ -296,7 +299,28 @@ def ballot_upload_check(
     year_refuse_if_frozen(upload.year)
     BallotUpload.objects.filter(pk=upload.pk).update(status=BallotUpload.Status.CHECKING)
     StagedAnswer.objects.filter(upload=upload).delete()
-    source = ballot_source_open(path or upload.file.path)
+    try:
+        return _check(upload, path or upload.file.path, job)
+    except Exception as error:
+        # Whatever a crafted file does to a reader, the upload ends refused, never "checking".
+        logger.exception("ballot upload %s: check failed", upload.pk)
+        StagedAnswer.objects.filter(upload=upload).delete()
+        upload.status = BallotUpload.Status.REJECTED
+        upload.errors = getattr(error, "messages", None) or [UNREADABLE]
+        upload.error_count = len(upload.errors)
+        upload.checked_at = timezone.now()
+        upload.save()
+        return upload
+
+
+UNREADABLE = (
+    "ballots!1: -: không đọc được tệp (tệp hỏng hoặc không đúng định dạng); hãy mở bằng Excel "
+    "và lưu lại dạng .xlsx hoặc “CSV UTF-8”."
+)
+
+
+def _check(upload: BallotUpload, path, job: Job | None) -> BallotUpload:
+    source = ballot_source_open(path)
     upload.sheet, upload.format = source.sheet, source.format
     found: list[tuple[int, str]] = [(1, error) for error in source.errors]
     error_count = len(found)
@@ -334,7 +358,7 @@ def ballot_upload_check(
     upload.error_count = error_count
     upload.errors = [error for _, error in found[:MAX_ERRORS]]
     # Counted on the valid rows even when the file is refused: the preview shows both.
-    upload.counts = upload_counts(upload)
+    upload.counts = {**upload_counts(upload), "notes": source.notes}
     upload.answers = answers
     upload.ballots = sum(row["ballots"] for row in upload.counts.get("blocks", []))
     upload.checked_at = timezone.now()

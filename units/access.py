@@ -2,8 +2,10 @@
 
 from .models import Membership
 
+# Those who decide see a year's results before publication: the ranking, a unit's total,
+# the annexes, the results API, the survey tallies. An appraiser is not among them: they see
+# the leaves of the areas assigned to them (appraisal/access.py), never a unit's total.
 STAFF_ROLES = {
-    Membership.Role.APPRAISER,
     Membership.Role.SECRETARIAT_LEAD,
     Membership.Role.HOME_AFFAIRS,
     Membership.Role.COUNCIL,
@@ -17,7 +19,7 @@ def roles_of(user) -> set[str]:
 
 
 def is_province_staff(user) -> bool:
-    """Sở Nội vụ, the secretariat and the council see unpublished results."""
+    """Sở Nội vụ, the secretariat lead and the council see unpublished results."""
     if not user.is_authenticated:
         return False
     return user.is_superuser or bool(roles_of(user) & STAFF_ROLES)

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from kernel.admin_audit import SECRET_TEXT, AuditedAdmin
+from kernel.text import text_clean
 
 from .models import Block, Membership, Unit
 
@@ -27,8 +29,21 @@ class PersonAdmin(AuditedAdmin, UserAdmin):
         return response
 
 
+class CleanTextForm(forms.ModelForm):
+    """Text typed here is stored as the imports store it (NFC, no zero-width characters):
+    a code pasted with a zero-width space must not become a second, invisible code."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = text_clean(value)
+        return cleaned
+
+
 @admin.register(Block)
 class BlockAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     # A block's code and name print on the published ranking of every year it took part in.
     year_path = "participation_set__year"
     frozen_fields = ("code", "name")
@@ -37,6 +52,7 @@ class BlockAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     # Units are shared by the years. Published pages, documents and archives know a unit by
     # its code, so the code is frozen once the unit took part in a published year; its name,
     # block and head are the latest known (each year keeps its own on the participation), so

@@ -21,6 +21,13 @@ from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from criteria.rules import measured_value_check, rubric_points
 from evidence.models import Score
 from evidence.services import score_appraised_set, score_locked, score_not_applicable_set
+from evidence.services.scores import (
+    LastChange,
+    leaf_version_check,
+    person_words,
+    score_last_change,
+    score_version,
+)
 from kernel.audit import audit_record
 
 S = AppraisalEntry.Status
@@ -110,6 +117,52 @@ def awaiting_explanation(year: Year, score: Score, at: datetime) -> bool:
         latest is not None
         and latest.round == AppraisalEntry.Round.FIRST
         and latest.status != S.AGREED
+    )
+
+
+def appraisal_marks(score: Score) -> tuple[str, str]:
+    """What the appraisal adds to a leaf's version (DOMAIN §9, no lost work): the latest
+    appraisal entry and the latest explanation, rows of their own that leave the unit's
+    row untouched. Any new one makes a form loaded before it stale."""
+    entry = score.appraisal_entries.order_by("-id").values_list("id", flat=True).first()
+    explanation = score.explanations.order_by("-id").values_list("id", flat=True).first()
+    return f"e{entry or 0}", f"x{explanation or 0}"
+
+
+def appraisal_version(score: Score | None) -> str:
+    """The version the appraisal and explanation forms of a leaf are loaded from."""
+    if score is None or score.pk is None:
+        return ""
+    return score_version(score, *appraisal_marks(score))
+
+
+def appraisal_last_change(score: Score, *, for_unit: bool = False) -> LastChange | None:
+    """Who changed the leaf last and when: an appraisal, an explanation or the unit's row.
+    The unit sees the secretariat, not the appraiser by name (as in the history)."""
+    changes: list[LastChange] = []
+    entry = score.appraisal_entries.select_related("appraiser").order_by("-at", "-id").first()
+    if entry is not None:
+        named = entry.appraiser is not None and not for_unit
+        changes.append((person_words(entry.appraiser) if named else "Tổ thẩm định", entry.at))
+    explanation = score.explanations.select_related("by").order_by("-at", "-id").first()
+    if explanation is not None:
+        who = person_words(explanation.by) if explanation.by else "đơn vị"
+        changes.append((who, explanation.at))
+    if not for_unit and (row := score_last_change(score)) is not None:
+        changes.append(row)
+    return max(changes, key=lambda change: change[1], default=None)
+
+
+def appraisal_version_check(
+    *, participation: Participation, criterion: Criterion, version: str | None, for_unit=False
+) -> None:
+    """Refuse (StaleVersion) a save on a leaf changed since its form was loaded."""
+    leaf_version_check(
+        participation=participation,
+        criterion=criterion,
+        version=version,
+        marks=appraisal_marks,
+        last_change=lambda score: appraisal_last_change(score, for_unit=for_unit),
     )
 
 
@@ -218,10 +271,11 @@ def _status_check(
         )
     if status == S.ADJUSTED and not differs:
         raise ValidationError("Điểm thẩm định bằng điểm tự chấm: chọn “Thống nhất”.")
+    # Tied to the comment field, so the form shows the message beside it.
     if differs and not comment:
-        raise ValidationError("Nhập ý kiến thẩm định khi điểm khác điểm tự chấm.")
+        raise ValidationError({"comment": "Nhập ý kiến thẩm định khi điểm khác điểm tự chấm."})
     if status == S.NEEDS_EXPLANATION and not comment:
-        raise ValidationError("Nêu rõ nội dung đơn vị cần giải trình.")
+        raise ValidationError({"comment": "Nêu rõ nội dung đơn vị cần giải trình."})
 
 
 def _appraisal_record(
@@ -272,6 +326,7 @@ def appraisal_save(
     appraised_value: Decimal | None = None,
     comment: str = "",
     by,
+    version: str | None = None,
     at: datetime | None = None,
 ) -> AppraisalEntry:
     """Record one appraisal of one leaf for one unit.
@@ -281,6 +336,8 @@ def appraisal_save(
     - `adjusted`: a different score, with a required comment;
     - `needs_explanation`: the unit must explain (round 1 only), with a required comment.
     On a measured leaf the appraiser gives the value and the score follows from the rubric.
+    `version` is the one the form was loaded from (`appraisal_version`); a stale one raises
+    StaleVersion naming who changed the leaf, and nothing is written.
     """
     at = at or timezone.now()
     year = participation.year
@@ -299,6 +356,7 @@ def appraisal_save(
 
     with transaction.atomic():
         year = year_lock_for_write(year)
+        appraisal_version_check(participation=participation, criterion=criterion, version=version)
         score = score_locked(participation=participation, criterion=criterion)
         score.participation = participation
         score.criterion = criterion
@@ -334,11 +392,13 @@ def not_applicable_decide(
     approve: bool,
     comment: str = "",
     by,
+    version: str | None = None,
     at: datetime | None = None,
 ) -> Score:
     """Decide a unit's request to exclude a leaf (DOMAIN §2: not applicable leaves leave both
     the score and the maximum). Approving sets `not_applicable`, which the engine reads;
-    refusing needs a comment and the leaf is appraised as usual."""
+    refusing needs a comment and the leaf is appraised as usual. A stale `version` (see
+    appraisal_save) raises StaleVersion."""
     at = at or timezone.now()
     year = participation.year
     comment = (comment or "").strip()
@@ -349,6 +409,7 @@ def not_applicable_decide(
         raise ValidationError("Nhập lý do khi không chấp nhận đề nghị không áp dụng.")
     with transaction.atomic():
         year_lock_for_write(year)
+        appraisal_version_check(participation=participation, criterion=criterion, version=version)
         score = (
             Score.objects.select_for_update()
             .filter(participation=participation, criterion=criterion)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from appraisal import scoring
 from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.revisions import published_computation, working_computation
 from criteria.models import BlockRules, Criterion, Participation, Year
 from criteria.phase import frozen_message, year_lock_shared
 from criteria.rules import DEFAULT_RULES, parse_bands, parse_class_rule, parse_self_review
@@ -104,14 +105,19 @@ def survey_tallies(year: Year) -> dict[tuple[int, int], scoring.SurveyTally]:
 
 
 def previous_ranks_for(year: Year) -> dict[str, int]:
-    """Unit code → rank in the closest earlier year with computed results."""
+    """Unit code → rank in the closest earlier year with computed results (its last
+    published revision, if it was published)."""
     earlier = (
-        Year.objects.filter(year__lt=year.year, computation__isnull=False).order_by("-year").first()
+        Year.objects.filter(year__lt=year.year, computation__isnull=False)
+        .distinct()
+        .order_by("-year")
+        .first()
     )
     if earlier is None:
         return {}
+    computation = published_computation(earlier) or working_computation(earlier)
     return dict(
-        UnitResult.objects.filter(computation__year=earlier).values_list(
+        UnitResult.objects.filter(computation=computation).values_list(
             "participation__unit__code", "rank"
         )
     )
@@ -191,14 +197,40 @@ def stored(value: Decimal) -> Decimal:
 
 
 def refuse_if_frozen(year: Year) -> None:
-    """Publication freezes results. A published year imported from history, with no
-    results yet, may still be computed once."""
+    """Publication freezes results; a correction computes its own new revision. A published
+    year imported from history, with no results yet, may still be computed once."""
+    if year.correction_is_open:
+        return
     if year.is_published and Computation.objects.filter(year=year).exists():
         raise ValidationError(frozen_message(year.year), code="year_frozen")
 
 
+def _working_revision(year: Year, fingerprint: str) -> Computation:
+    """The one unpublished revision, emptied for new results (created if there is none).
+
+    A published year computed for the first time (a history year) is published at once: it
+    came published."""
+    now = timezone.now()
+    working = (
+        Computation.objects.filter(year=year, published_at__isnull=True)
+        .order_by("-revision")
+        .first()
+    )
+    if working is None:
+        working = Computation(year=year, revision=1)
+        if year.is_published:
+            working.published_on = year.published_on or timezone.localdate(now)
+            working.published_at = now
+    else:
+        UnitResult.objects.filter(computation=working).delete()
+    working.computed_at = now
+    working.fingerprint = fingerprint
+    working.save()
+    return working
+
+
 def results_compute(*, year: Year, job: Job | None = None) -> Computation:
-    """Score every block of a year and replace its stored results in one transaction."""
+    """Score every block of a year and replace its working results in one transaction."""
     from kernel.jobs import job_progress
 
     refuse_if_frozen(year)
@@ -221,13 +253,9 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
             job_progress(job, done, total_units)
 
     with transaction.atomic():
-        refuse_if_frozen(year_lock_shared(year))
-        Computation.objects.filter(year=year).delete()
-        computation = Computation.objects.create(
-            year=year,
-            computed_at=timezone.now(),
-            fingerprint=fingerprint_of(blocks, previous_ranks),
-        )
+        locked = year_lock_shared(year)
+        refuse_if_frozen(locked)
+        computation = _working_revision(locked, fingerprint_of(blocks, previous_ranks))
         areas_to_create = []
         for block_criteria, results in scored:
             area_ids = {c.code: c.pk for c in block_criteria if c.parent_id is None}

@@ -6,16 +6,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from appraisal.completeness import NO_SURVEY_ANSWER, LeafGap, unit_gaps
 from appraisal.models import Computation, SurveyGapAcknowledgement
+from appraisal.revisions import published_computation, working_computation
 from criteria.models import Criterion, Participation, Year
 from criteria.phase import year_lock_for_publication, year_lock_for_write, year_refuse_if_frozen
 from evidence.models import Score
 from kernel.audit import audit_record
+from kernel.jobs import job_create, job_enqueue
+from kernel.models import Job
 from kernel.ordering import unit_code_key
 
 from .appraisals import local_time
@@ -23,8 +27,8 @@ from .compute import fingerprint_of, previous_ranks_for, year_inputs
 
 
 def results_are_current(year: Year) -> bool:
-    """True when the stored results were computed from the scores as they are now."""
-    computation = Computation.objects.filter(year=year).first()
+    """True when the working results were computed from the scores as they are now."""
+    computation = working_computation(year)
     if computation is None:
         return False
     _participations, blocks = year_inputs(year)
@@ -116,17 +120,20 @@ def survey_gap_acknowledge(
     return acknowledgement
 
 
-def _publication_refusals(year: Year, at: datetime) -> None:
-    """Raise the first reason the year may not be published now (DOMAIN §3.6, §9)."""
-    year_refuse_if_frozen(year)
-    for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình")):
-        if year.window_is_open(window, at):
-            closes = getattr(year, f"{window}_closes")
-            raise ValidationError(
-                f"Thời gian {label} chưa kết thúc (đến trước {local_time(closes)}): "
-                "chưa thể công bố."
-            )
-    if not Computation.objects.filter(year=year).exists():
+def _publication_refusals(year: Year, at: datetime) -> Computation:
+    """Raise the first reason the year (or its correction) may not be published now
+    (DOMAIN §3.6, §9); return the revision that would be published."""
+    if not year.correction_is_open:
+        year_refuse_if_frozen(year)
+        for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình")):
+            if year.window_is_open(window, at):
+                closes = getattr(year, f"{window}_closes")
+                raise ValidationError(
+                    f"Thời gian {label} chưa kết thúc (đến trước {local_time(closes)}): "
+                    "chưa thể công bố."
+                )
+    working = working_computation(year)
+    if working is None or working.is_published or not working.unit_results.exists():
         raise ValidationError(f"Năm {year.year} chưa tính chỉ số: hãy tính trước khi công bố.")
     gaps = publication_gaps(year)
     if gaps:
@@ -138,30 +145,62 @@ def _publication_refusals(year: Year, at: datetime) -> None:
         raise ValidationError(
             "Điểm đã thay đổi sau lần tính chỉ số gần nhất: hãy tính lại trước khi công bố."
         )
+    if year.correction_is_open:
+        last = published_computation(year)
+        if last is not None and last.fingerprint == working.fingerprint:
+            raise ValidationError(
+                f"Kết quả đính chính giống hệt lần công bố {last.revision}: chưa có gì để "
+                "công bố (hãy điều chỉnh điểm, tính lại, hoặc hủy đính chính)."
+            )
+    return working
 
 
 def year_publish(
     *, year: Year, by=None, today: date | None = None, at: datetime | None = None
 ) -> Year:
-    """Approve and publish (DOMAIN §3.6): status published, published_on today. From then on
-    every write path refuses the year. The checks and the change hold the year's row lock."""
+    """Approve and publish (DOMAIN §3.6, §9): the working results become a published
+    revision (1, or the correction's), the year published again. From then on every write
+    path refuses the year. The checks and the change hold the year's row lock; the
+    revision's documents are rendered once the publication is committed."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = year_lock_for_publication(year)
-        _publication_refusals(locked, at)
+        computation = _publication_refusals(locked, at)
+        published_on = today or timezone.localdate(at)
         old_status, old_date = locked.status, locked.published_on
         locked.status = Year.Status.PUBLISHED
-        locked.published_on = today or timezone.localdate(at)
+        if computation.revision == 1:
+            locked.published_on = published_on
         locked.save(update_fields=["status", "published_on"])
+        computation.published_at = at
+        computation.published_on = published_on
+        computation.published_by = by if by is not None and by.is_authenticated else None
+        computation.save(update_fields=["published_at", "published_on", "published_by"])
         audit_record(
             actor=by,
-            action="year_publish",
+            action="year_publish" if computation.revision == 1 else "correction_publish",
             obj=locked,
             year=locked.year,
             changes={
                 "status": (old_status, locked.status),
                 "published_on": (old_date, locked.published_on),
+                "revision": (None, computation.revision),
             },
+            note=computation.correction_reason,
         )
+        transaction.on_commit(lambda: documents_after_publication(locked, by))
     year.status, year.published_on = locked.status, locked.published_on
     return year
+
+
+def documents_after_publication(year: Year, by) -> None:
+    """Start rendering the published revision's documents (DOMAIN §9: a revision has its
+    own documents, rendered once by the publication; visitors never start a render)."""
+    if not settings.PARINDEX_RENDER_ON_PUBLISH:
+        return
+    job = job_create(
+        kind=Job.Kind.RENDER,
+        year=year.year,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    job_enqueue(job, "reports.tasks.render_set_task")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from appraisal.access import (
     APPRAISAL_ROLES,
@@ -25,6 +26,7 @@ from appraisal.queue import appraisal_queue, area_leaves
 from appraisal.services.appraisals import (
     appraisal_round,
     appraisal_save,
+    appraisal_version,
     awaiting_explanation,
     leaf_state,
     local_time,
@@ -41,6 +43,7 @@ from criteria.models import Criterion
 from criteria.phase import frozen_message
 from evidence.files import PREVIEWABLE_KINDS
 from evidence.models import EvidenceFile, Score
+from evidence.services.scores import StaleVersion
 from units.access import role_required
 from units.models import Block
 
@@ -103,17 +106,17 @@ def leaf_or_404(request, year: int, unit: str, criterion: str):
 @role_required(*APPRAISAL_ROLES)
 def leaf(request, year: int, unit: str, criterion: str):
     year_obj, participation, area, leaf_obj, score = leaf_or_404(request, year, unit, criterion)
-    entries = list(score.appraisal_entries.select_related("appraiser")) if score else []
-    explanations = list(score.explanations.prefetch_related("files")) if score else []
     now = timezone.now()
     round_ = appraisal_round(year=year_obj, score=score, at=now)
     final_round = round_ == AppraisalEntry.Round.FINAL
-    rubric = bool(leaf_obj.rubric)
     closed_reason = read_only_reason(year_obj, participation, score, round_, request.user, now)
-    may_save = closed_reason is None
+    options = {"rubric": bool(leaf_obj.rubric), "final_round": final_round}
+    conflict, status = None, 200
     if request.method == "POST":
-        form = AppraisalForm(request.POST, rubric=rubric, final_round=final_round)
-        if may_save and form.is_valid():
+        form = AppraisalForm(request.POST, **options)
+        if closed_reason is not None:
+            form.add_error(None, "Không thể thẩm định tiêu chí này lúc này.")
+        elif form.is_valid():
             try:
                 appraisal_save(
                     participation=participation,
@@ -123,57 +126,84 @@ def leaf(request, year: int, unit: str, criterion: str):
                     appraised_value=form.cleaned_data.get("appraised_value"),
                     comment=form.cleaned_data["comment"],
                     by=request.user,
+                    version=request.POST.get("version"),
                 )
+            except StaleVersion as refusal:
+                # 409: the typed input stays in the form, the stored appraisal beside it and
+                # the form now carries the stored version, for a deliberate resave.
+                conflict, status = " ".join(refusal.messages), 409
+                score = refusal.current
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Đã lưu kết quả thẩm định tiêu chí {leaf_obj.code}.")
-                return redirect(next_leaf_url(participation, area, leaf_obj) or request.path)
-        elif not may_save:
-            form.add_error(None, "Không thể thẩm định tiêu chí này lúc này.")
+                return _saved_redirect(
+                    request, next_leaf_url(participation, area, leaf_obj) or request.path
+                )
     else:
-        latest = entries[-1] if entries else None
-        initial = {"status": latest.status if latest else AppraisalEntry.Status.AGREED}
-        if latest:
-            initial.update(
-                appraised_score=latest.appraised_score,
-                appraised_value=latest.appraised_value,
-                # The final round answers the explanation: a fresh comment.
-                comment="" if final_round and latest.round == 1 else latest.comment,
-            )
-        elif score:
-            initial.update(appraised_score=score.self_score, appraised_value=score.self_value)
-        if final_round and initial["status"] == AppraisalEntry.Status.NEEDS_EXPLANATION:
-            initial["status"] = AppraisalEntry.Status.ADJUSTED
-        form = AppraisalForm(initial=initial, rubric=rubric, final_round=final_round)
+        form = AppraisalForm(initial=appraisal_initial(score, final_round), **options)
+    version = appraisal_version(score) if conflict or request.method != "POST" else None
+    context = {
+        **leaf_context(request, participation, area, leaf_obj, score),
+        "form": form,
+        "may_save": closed_reason is None,
+        "closed_reason": closed_reason,
+        "final_round": final_round,
+        "conflict": conflict,
+        "version": version if version is not None else request.POST.get("version", ""),
+    }
+    return render(request, "appraisal/leaf.html", context, status=status)
 
+
+def _saved_redirect(request, url: str):
+    """After a save: htmx follows the redirect as a page load (the message shows there)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def appraisal_initial(score, final_round: bool) -> dict:
+    """The form as loaded: the latest appraisal, else the unit's own figures."""
+    entries = list(score.appraisal_entries.order_by("at", "id")) if score else []
+    latest = entries[-1] if entries else None
+    initial = {"status": latest.status if latest else AppraisalEntry.Status.AGREED}
+    if latest:
+        initial.update(
+            appraised_score=latest.appraised_score,
+            appraised_value=latest.appraised_value,
+            # The final round answers the explanation: a fresh comment.
+            comment="" if final_round and latest.round == 1 else latest.comment,
+        )
+    elif score:
+        initial.update(appraised_score=score.self_score, appraised_value=score.self_value)
+    if final_round and initial["status"] == AppraisalEntry.Status.NEEDS_EXPLANATION:
+        initial["status"] = AppraisalEntry.Status.ADJUSTED
+    return initial
+
+
+def leaf_context(request, participation, area, leaf_obj, score) -> dict:
+    """What the leaf screen shows besides the form: the unit's side, history, files."""
+    entries = list(score.appraisal_entries.select_related("appraiser")) if score else []
+    explanations = list(score.explanations.prefetch_related("files")) if score else []
     files = evidence_files_of(score, explanations)
-    preview = pick_preview(files, request.GET.get("tep"))
     siblings = [row.criterion for row in area_leaves(participation, area)]
-    return render(
-        request,
-        "appraisal/leaf.html",
-        {
-            "year": year_obj,
-            "participation": participation,
-            "area": area,
-            "leaf": leaf_obj,
-            "rubric": rubric_of(leaf_obj),
-            "score": score,
-            "history": history_of(entries, explanations),
-            "state": leaf_state(
-                entries, explanations, not_applicable=bool(score and score.not_applicable)
-            ),
-            "form": form,
-            "may_save": may_save,
-            "closed_reason": closed_reason,
-            "final_round": final_round,
-            "files": files,
-            "preview": preview,
-            "previous_url": sibling_url(participation, siblings, leaf_obj, -1),
-            "next_url": sibling_url(participation, siblings, leaf_obj, 1),
-        },
-    )
+    return {
+        "year": participation.year,
+        "participation": participation,
+        "area": area,
+        "leaf": leaf_obj,
+        "rubric": rubric_of(leaf_obj),
+        "score": score,
+        "latest": entries[-1] if entries else None,
+        "history": history_of(entries, explanations),
+        "state": leaf_state(
+            entries, explanations, not_applicable=bool(score and score.not_applicable)
+        ),
+        "files": files,
+        "preview": pick_preview(files, request.GET.get("tep")),
+        "previous_url": sibling_url(participation, siblings, leaf_obj, -1),
+        "next_url": sibling_url(participation, siblings, leaf_obj, 1),
+    }
 
 
 @role_required(*APPRAISAL_ROLES)
@@ -181,14 +211,19 @@ def leaf(request, year: int, unit: str, criterion: str):
 def leaf_not_applicable(request, year: int, unit: str, criterion: str):
     """The appraiser's decision on a unit's not-applicable request."""
     _year, participation, _area, leaf_obj, _score = leaf_or_404(request, year, unit, criterion)
+    comment = request.POST.get("comment", "")
     try:
         not_applicable_decide(
             participation=participation,
             criterion=leaf_obj,
             approve=request.POST.get("decision") == "approve",
-            comment=request.POST.get("comment", ""),
+            comment=comment,
             by=request.user,
+            version=request.POST.get("version"),
         )
+    except StaleVersion as error:
+        typed = f" Ý kiến anh/chị vừa nhập: “{comment.strip()}”." if comment.strip() else ""
+        messages.error(request, " ".join(error.messages) + typed)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -16,7 +16,8 @@ from appraisal.access import (
     year_or_404,
 )
 from appraisal.jobs import compute_start
-from appraisal.models import Computation, UnitResult
+from appraisal.models import UnitResult
+from appraisal.revisions import computed_revision, published_revisions, working_computation
 from appraisal.services.publication import (
     publication_gaps,
     results_are_current,
@@ -29,10 +30,10 @@ from kernel.models import Job
 from units.access import role_required
 
 
-def block_results(year: Year) -> list[tuple]:
+def block_results(year: Year, computation) -> list[tuple]:
     """(block, areas, [(unit result, {area code: area result})]) per block, by rank."""
     results = (
-        UnitResult.objects.filter(computation__year=year)
+        UnitResult.objects.filter(computation=computation)
         .select_related("participation__block", "participation__unit")
         .prefetch_related("areas__criterion")
         .order_by("participation__block__code", "rank", "participation__unit__code")
@@ -81,7 +82,8 @@ def council_home(request):
 @role_required(*COUNCIL_ROLES)
 def council(request, year: int):
     year_obj = year_or_404(year)
-    computation = Computation.objects.filter(year=year_obj).first()
+    computation = computed_revision(year_obj)
+    open_to_change = not year_obj.is_published or year_obj.correction_is_open
     return render(
         request,
         "appraisal/council.html",
@@ -90,10 +92,11 @@ def council(request, year: int):
             "years": Year.objects.order_by("-year"),
             "computation": computation,
             "current": computation is not None and results_are_current(year_obj),
-            "sections": block_results(year_obj),
+            "sections": block_results(year_obj, computation),
             "job": running_job(year_obj),
-            "may_compute": has_role(request.user, *COMPUTE_ROLES) and not year_obj.is_published,
-            "may_publish": has_role(request.user, *PUBLISH_ROLES) and not year_obj.is_published,
+            "may_compute": has_role(request.user, *COMPUTE_ROLES) and open_to_change,
+            "may_publish": has_role(request.user, *PUBLISH_ROLES) and open_to_change,
+            "may_correct": year_obj.is_published,
         },
     )
 
@@ -135,10 +138,15 @@ def publish(request, year: int):
             except ValidationError as error:
                 error_messages = error.messages
             else:
-                messages.success(request, f"Đã phê duyệt và công bố kết quả năm {year_obj.year}.")
+                messages.success(
+                    request,
+                    f"Đã phê duyệt và công bố kết quả năm {year_obj.year}. Các tài liệu của "
+                    "lần công bố này đang được kết xuất.",
+                )
                 return redirect("appraisal:council_year", year=year_obj.year)
-    computation = Computation.objects.filter(year=year_obj).first()
-    gaps = [] if year_obj.is_published else publication_gaps(year_obj)
+    computation = working_computation(year_obj)
+    open_to_change = not year_obj.is_published or year_obj.correction_is_open
+    gaps = publication_gaps(year_obj) if open_to_change else []
     return render(
         request,
         "appraisal/publish.html",
@@ -146,7 +154,9 @@ def publish(request, year: int):
             "year": year_obj,
             "computation": computation,
             "current": computation is not None and results_are_current(year_obj),
-            "units": UnitResult.objects.filter(computation__year=year_obj).count(),
+            "units": UnitResult.objects.filter(computation=computation).count(),
+            "open_to_change": open_to_change,
+            "revisions": published_revisions(year_obj),
             "open_windows": [
                 label
                 for window, label in (("appraisal", "thẩm định"), ("explanation", "giải trình"))

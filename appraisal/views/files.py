@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from appraisal.access import evidence_file_for_user
-from evidence.files import CONTENT_TYPES, PREVIEWABLE_KINDS
+from evidence.files import CONTENT_TYPES, PREVIEWABLE_KINDS, served_name
 from kernel.previews import inline_document
 
 
@@ -24,9 +24,11 @@ def evidence_file(request, pk: int):
     response = FileResponse(
         handle,
         as_attachment=file.kind not in PREVIEWABLE_KINDS,
-        filename=file.original_name,
+        # The name's extension follows the sniffed type: a PDF uploaded as `bao-cao.html`
+        # is saved by the browser as `bao-cao.pdf`, never as a page that would run.
+        filename=served_name(file.original_name, file.kind),
         content_type=CONTENT_TYPES.get(file.kind, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
     return response

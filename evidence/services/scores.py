@@ -3,6 +3,7 @@ appraisers' figures on the same row, which the appraisal services write through 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -45,18 +46,35 @@ class StaleVersion(ValidationError):
         self.current = current
 
 
-def score_version(score: Score | None) -> str:
-    """The version a leaf form is loaded from: its row's last change, "" when no row yet."""
+def score_version(score: Score | None, *marks: object) -> str:
+    """The version a leaf form is loaded from: its row's last change, "" when no row yet.
+
+    A later step keeping rows of its own on the leaf passes their latest ids as `marks`
+    (the appraisal: its entries and the unit's explanations), so a new one makes it stale.
+    """
     if score is None or score.pk is None:
         return ""
-    return score.updated_at.isoformat()
+    return "|".join([score.updated_at.isoformat(), *(str(mark) for mark in marks)])
 
 
-def _version_check(*, participation: Participation, criterion: Criterion, version) -> None:
+# Who changed a leaf last and when, worded for the reader: ("Trần Văn Minh", moment).
+LastChange = tuple[str, datetime]
+
+
+def leaf_version_check(
+    *,
+    participation: Participation,
+    criterion: Criterion,
+    version: str | None,
+    marks: Callable[[Score], Sequence[object]] = lambda score: (),
+    last_change: Callable[[Score], LastChange | None] | None = None,
+) -> None:
     """Refuse a save whose form was loaded from another version than the stored one.
 
     `version=None` (a client that sends none) is not checked; every page we render sends one.
-    Runs inside the caller's transaction and locks the row, so no save slips in between.
+    `marks` and `last_change` let a later step (appraisal) put its own rows in the version
+    and name who added them. Runs inside the caller's transaction and locks the row, so no
+    save slips in between.
     """
     if version is None:
         return
@@ -66,39 +84,47 @@ def _version_check(*, participation: Participation, criterion: Criterion, versio
         .first()
     )
     version = version.strip()
-    if current is None or score_version(current) == version:
+    if current is None:
         return
-    if version:
+    stored = score_version(current, *marks(current))
+    if stored == version:
+        return
+    moment, _, rest = version.partition("|")
+    if moment and rest == stored.partition("|")[2]:
         try:
-            if datetime.fromisoformat(version) == current.updated_at:
+            if datetime.fromisoformat(moment) == current.updated_at:
                 return
         except ValueError:
             pass
-    event = _last_change(current)
-    if not version and event is None:
+    change = (last_change or score_last_change)(current)
+    if not version and change is None:
         return  # the row was only created empty: nobody's work is in it
-    raise StaleVersion(_stale_message(criterion, current, event), current=current)
+    raise StaleVersion(_stale_message(criterion, current, change), current=current)
 
 
-def _last_change(score: Score) -> AuditEvent | None:
-    return (
+def score_last_change(score: Score) -> LastChange | None:
+    """The last audited change of the leaf's row (self scores, requests, appraisals)."""
+    event = (
         AuditEvent.objects.filter(object_type=Score._meta.label, object_id=str(score.pk))
         .select_related("actor")
         .order_by("-at", "-id")
         .first()
     )
+    if event is None:
+        return None
+    return (person_words(event.actor) if event.actor else "người khác"), event.at
 
 
-def _stale_message(criterion: Criterion, current: Score, event: AuditEvent | None) -> str:
-    when = timezone.localtime(event.at if event else current.updated_at)
-    who = _person(event.actor) if event and event.actor else "người khác"
+def _stale_message(criterion: Criterion, current: Score, change: LastChange | None) -> str:
+    who, at = change or ("người khác", current.updated_at)
+    when = timezone.localtime(at)
     return (
         f"Tiêu chí {criterion.code} vừa được {who} sửa lúc {when:%H:%M ngày %d/%m/%Y}, "
         "sau khi anh/chị mở trang này; nội dung anh/chị vừa nhập chưa được lưu."
     )
 
 
-def _person(user) -> str:
+def person_words(user) -> str:
     """Vietnamese order, family name first: `Trần Văn Minh`; else the username."""
     return f"{user.last_name} {user.first_name}".strip() or user.username
 
@@ -143,7 +169,7 @@ def score_save(
     note = (note or "").strip()
     with transaction.atomic():
         editable_check(participation=participation, at=at)
-        _version_check(participation=participation, criterion=criterion, version=version)
+        leaf_version_check(participation=participation, criterion=criterion, version=version)
         current = score_locked(participation=participation, criterion=criterion)
         changes = {
             "self_score": (current.self_score, new_score),
@@ -187,7 +213,7 @@ def not_applicable_request(
         reason = ""
     with transaction.atomic():
         editable_check(participation=participation, at=at)
-        _version_check(participation=participation, criterion=criterion, version=version)
+        leaf_version_check(participation=participation, criterion=criterion, version=version)
         current = score_locked(participation=participation, criterion=criterion)
         changes = {
             "not_applicable_requested": (current.not_applicable_requested, requested),

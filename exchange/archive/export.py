@@ -18,8 +18,9 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from appraisal.models import Computation, Explanation
+from appraisal.models import Explanation
 from appraisal.results import results_document, results_json
+from appraisal.revisions import computed_revision
 from appraisal.services.publication import results_are_current
 from criteria.models import Year
 from evidence.models import EvidenceFile, Score
@@ -101,7 +102,7 @@ def _archive_write(year: Year, out: Path, scratch: Path) -> tuple[dict[str, int]
         with workbook.open("rb") as stream:
             add(WORKBOOK, stream, compress=False, size=workbook.stat().st_size)
 
-        has_results = Computation.objects.filter(year=year).exists()
+        has_results = computed_revision(year) is not None
         if has_results:
             # Byte for byte as export_results writes it.
             add(RESULTS, io.BytesIO(results_json(results_document(year))), compress=True)

@@ -5,6 +5,7 @@ MEDIA_ROOT are removed again if anything fails."""
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from appraisal.models import Explanation, UnitResult
 from appraisal.results import results_document, results_json
+from appraisal.revisions import computed_revision
 from appraisal.services.compute import results_compute
 from criteria.models import Criterion, Participation, Year
 from evidence.models import EvidenceFile, Score
@@ -27,6 +29,8 @@ from .carried import archive_carries
 from .evidence import EvidencePlan, ExplanationRecord, FileRecord
 from .format import MANIFEST, RESULTS, HashingReader, rank_change_base
 from .verify import Verified, archive_check
+
+logger = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 50
 MISSING = object()
@@ -53,9 +57,19 @@ def archive_import(path: str | Path, *, replace: bool = False) -> ImportSummary:
     except FileNotFoundError:
         raise ValidationError(f"Không tìm thấy tệp {path}.") from None
     except (zipfile.BadZipFile, OSError) as error:
+        logger.info("archive_import: %s: %s", path, error)
         raise ValidationError(
-            f"{path.name}: không phải tệp lưu trữ .zip đọc được ({error})."
+            f"{path.name}: không phải tệp lưu trữ .zip đọc được (tệp hỏng, bị cắt cụt hoặc "
+            "không phải .zip); hãy chép lại tệp từ nơi lưu gốc."
         ) from None
+    infos = archive.infolist()
+    if infos and min(info.header_offset for info in infos) > 0:
+        # What zipfile found is a zip inside ours (the stored year.xlsx): the end is missing.
+        archive.close()
+        raise ValidationError(
+            f"{path.name}: tệp lưu trữ bị cắt cụt hoặc hỏng (phần cuối tệp .zip không khớp phần "
+            "đầu); hãy chép lại tệp từ nơi lưu gốc."
+        )
     with archive, tempfile.TemporaryDirectory() as scratch:
         verified, data, plan = archive_check(archive, scratch=Path(scratch), replace=replace)
         return _import_write(archive, verified, data, plan, replace=replace, source=path.name)
@@ -239,7 +253,7 @@ def _results_import(year: Year, verified: Verified, summary: ImportSummary) -> N
         for block in archived["blocks"]:
             for unit in block["units"]:
                 UnitResult.objects.filter(
-                    computation__year=year, participation__unit__code=unit["code"]
+                    computation=computed_revision(year), participation__unit__code=unit["code"]
                 ).update(rank_change=unit.get("rank_change"))
         against = f"so với năm {archived_base}" if archived_base else "không có năm trước"
         summary.results_note = (

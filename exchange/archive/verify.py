@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import shutil
 import zipfile
 import zlib
@@ -17,7 +18,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 from criteria.models import Year
-from evidence.files import sniff_kind
+from evidence.files import MAX_UNZIPPED_BYTES, sniff_kind
+from kernel.zipguard import zip_refusal
 
 from ..workbook import YearData, workbook_check, year_target_check
 from .carried import archive_carries
@@ -37,6 +39,8 @@ from .format import (
     member_name_problem,
     member_size_limit,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -182,6 +186,13 @@ def _member_check(
             f"Thành phần '{name}': SHA-256 {actual} khác {MANIFEST} ({expected}); "
             "tệp đã bị sửa hoặc hỏng."
         )
+    if evidence is not None and evidence.group(2) in ("docx", "xlsx"):
+        # An office file is a zip: measured by what it inflates to, not what it declares.
+        refusal = zip_refusal(
+            content, limit=MAX_UNZIPPED_BYTES, what=f"Thành phần '{name}' (tệp {evidence.group(2)})"
+        )
+        if refusal:
+            return refusal
     if evidence is not None:
         # As on upload, the type is read from the content (one file in memory at a time).
         sniffed = sniff_kind(content[:16], content)
@@ -200,7 +211,8 @@ def manifest_parse(raw: bytes | None) -> tuple[dict | None, list[str]]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        return None, [f"{MANIFEST}: không phải JSON hợp lệ ({error})."]
+        where = f" (dòng {error.lineno}, cột {error.colno})" if hasattr(error, "lineno") else ""
+        return None, [f"{MANIFEST}: không phải JSON hợp lệ{where}."]
     if not isinstance(manifest, dict):
         return None, [f"{MANIFEST}: phải là một đối tượng JSON."]
     errors = []
@@ -259,7 +271,8 @@ def _member_read(
                 if kept is not None:
                     kept.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as e:
-        return f"không giải nén được ({e})", "", b""
+        logger.info("archive member %s: %s", info.filename, e)
+        return "không giải nén được (dữ liệu nén hỏng)", "", b""
     return None, digest.hexdigest(), b"".join(kept or [])
 
 
@@ -267,8 +280,9 @@ def _json_member(archive: zipfile.ZipFile, name: str, errors: list[str]) -> dict
     try:
         with archive.open(name) as stream:
             value = json.load(io.TextIOWrapper(stream, encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        errors.append(f"{name}: không phải JSON hợp lệ ({error}).")
+    except (UnicodeDecodeError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as error:
+        logger.info("archive member %s: %s", name, error)
+        errors.append(f"{name}: không phải JSON hợp lệ hoặc bị hỏng.")
         return {}
     if not isinstance(value, dict):
         errors.append(f"{name}: phải là một đối tượng JSON.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -87,6 +88,11 @@ def number_of(raw, *, places: int, digits: int) -> Decimal:
     """A Decimal with at most `places` decimals and `digits` digits in all."""
     if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):
         raise ValueError(f"'{cell_text(raw)}' không phải là số")
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError(f"'{raw}' không phải là số")
+    if isinstance(raw, float):
+        # A SUM as Excel stores it (1.9269999999999998) is the 1,927 its cell shows.
+        raw = Decimal(format(raw, ".15g"))
     value = parse_decimal(raw)
     if abs(value) >= Decimal(10) ** (digits - places):
         raise ValueError(f"{shown(value)} quá lớn")

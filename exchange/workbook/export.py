@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from criteria.models import BlockRules, Criterion, Participation, Year
 from criteria.rules import DEFAULT_RULES, format_rubric
 from evidence.models import Score
 from kernel.ordering import unit_code_key
+from kernel.sheets import write_only_cell
 from surveys.models import Answer, Question, RespondentGroup, ScaleOption
 from units.models import Block
 
@@ -62,12 +62,9 @@ def _cell(worksheet, value):
         # 5.000 → 5, 0.500 → 0.5: the number, not its stored precision.
         normal = value.normalize()
         return int(normal) if normal == normal.to_integral_value() else normal
-    if isinstance(value, str) and value.startswith("="):
-        # Text, never a formula.
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+    # User text that looks like a formula stays text (kernel/sheets.py); it reads back as
+    # the same text, so the round trip is unchanged.
+    return write_only_cell(worksheet, value)
 
 
 def _flag(value: bool | None) -> int | None:

@@ -55,7 +55,7 @@ RULE_LENGTHS = {"bands": 60, "xuat_sac": 20, "tot": 20, "hoan_thanh": 20, "self_
 
 def workbook_validate(sheets: dict[str, Rows]) -> tuple[YearData, list[str]]:
     """Every sheet checked, in dependency order; every error collected."""
-    data = YearData()
+    data = YearData(notes=list(getattr(sheets, "notes", [])))
     errors: list[str] = []
     _year(sheets.get("year", []), data, errors)
     _blocks(sheets.get("blocks", []), data, errors)
@@ -70,7 +70,29 @@ def workbook_validate(sheets: dict[str, Rows]) -> tuple[YearData, list[str]]:
         rows=sheets.get("ballots", []), codes=survey_codes_of(data)
     )
     errors.extend(ballot_errors)
+    if data.published_on:
+        errors.extend(_published_sheets_check(data, getattr(sheets, "absent", set())))
     return data, errors
+
+
+def _published_sheets_check(data: YearData, absent: set[str]) -> list[str]:
+    """A published year is frozen once imported: a scores or ballots sheet it needs and does
+    not have would freeze every unit at 0 for those leaves, so it is an error, not no data."""
+    needed = {
+        "scores": any(c.is_leaf and c.method == "evidence" for c in data.criteria.values()),
+        "ballots": bool(data.questions),
+    }
+    return [
+        location(
+            sheet,
+            1,
+            "-",
+            f"năm đã công bố (published_on) nhưng tệp không có trang '{sheet}': mọi đơn vị sẽ "
+            "bị tính 0 điểm ở các tiêu chí này và năm bị khóa; thêm lại trang này",
+        )
+        for sheet, need in needed.items()
+        if need and sheet in absent
+    ]
 
 
 def year_target_check(

@@ -49,7 +49,7 @@ def _criteria_rows(rows: Rows, data: YearData, errors: list[str]) -> dict[tuple[
         code = cells.code("code", max_length=32)
         if code and not all(code.split(".")):
             cells.error("code", f"mã '{code}' không đúng dạng mã phân cấp, ví dụ 3.2.1")
-        name = cells.text("name", required=True)
+        name = cells.text("name", required=True, max_length=Criterion.NAME_MAX_LENGTH)
         max_points = cells.decimal("max_points", minimum=ZERO)
         method = cells.text("method")
         if method and method not in METHODS:

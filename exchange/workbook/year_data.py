@@ -101,6 +101,8 @@ class YearData:
     scales: dict[str, list[OptionData]] = field(default_factory=dict)
     questions: list[QuestionData] = field(default_factory=list)
     answers: list[AnswerRow] = field(default_factory=list)
+    # What the reader matched or found elsewhere than expected, for the user to read.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:

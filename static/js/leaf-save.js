@@ -1,6 +1,10 @@
-// The leaf forms' autosave (DOMAIN §9, no lost work): a save that fails says so in the
+// The leaf forms' saves (DOMAIN §9, no lost work): a save that fails says so in the
 // leaf's status line, never swaps an error or login page into it, and keeps what was typed,
 // also across a reload or a new login in the same tab (sessionStorage, per tab).
+// A form lists the fields it keeps in data-draft-fields (default: the self-assessment's) and
+// names its button in data-save-label. A form with hx-select (the appraisal and explanation
+// forms) gets its own part of the page back: on a stale version (409) or a form error, the
+// server's version of that part is swapped in; a saved one answers HX-Redirect.
 (function () {
   "use strict";
 
@@ -10,6 +14,7 @@
     session:
       "Chưa lưu được: phiên đăng nhập đã hết hạn. Nội dung vừa nhập vẫn còn ở đây; " +
       "hãy đăng nhập lại, nội dung sẽ được khôi phục để anh/chị bấm Lưu.",
+    files: " Các tệp đã chọn cần chọn lại sau khi đăng nhập.",
     login: "Đăng nhập lại",
     forbidden:
       "Chưa lưu được: trang này đã cũ (có thể anh/chị vừa đăng nhập lại ở thẻ khác). " +
@@ -18,6 +23,9 @@
     server:
       "Chưa lưu được: máy chủ đang gặp lỗi. Nội dung vừa nhập vẫn còn ở đây; " +
       "hãy thử bấm Lưu lại sau ít phút.",
+    tooLarge:
+      "Chưa gửi được: dung lượng tải lên quá lớn (tối đa 20 MB mỗi tệp). Nội dung vừa nhập " +
+      "vẫn còn ở đây; hãy bỏ bớt hoặc thu nhỏ tệp rồi bấm Lưu.",
     network:
       "Chưa lưu được: mất kết nối mạng. Nội dung vừa nhập vẫn còn ở đây; " +
       "khi có mạng trở lại hãy bấm Lưu.",
@@ -29,13 +37,41 @@
     return element && element.closest ? element.closest("form.leaf-form") : null;
   }
 
+  // The form that sent a request: htmx fires some events on the swap target, which for a
+  // form with hx-select is the part of the page around it.
+  function sender(detail) {
+    var config = detail.requestConfig;
+    return leafForm(config && config.elt) || leafForm(detail.elt);
+  }
+
+  function fieldsOf(form) {
+    var listed = form.getAttribute("data-draft-fields");
+    return listed ? listed.split(/\s+/).filter(Boolean) : FIELDS;
+  }
+
+  function selects(form) {
+    return form.hasAttribute("hx-select");
+  }
+
+  // The wording names the form's own button ("bấm Gửi giải trình").
+  function words(form, text) {
+    var label = form.getAttribute("data-save-label");
+    return label ? text.replace("bấm Lưu", "bấm “" + label + "”") : text;
+  }
+
+  function filesChosen(form) {
+    return Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
   function draftKey(form) {
     return "parindex-unsaved:" + form.getAttribute("action");
   }
 
   function draftKeep(form) {
     var draft = {};
-    FIELDS.forEach(function (name) {
+    fieldsOf(form).forEach(function (name) {
       var field = form.elements.namedItem(name);
       if (field) draft[name] = field.value;
     });
@@ -63,7 +99,7 @@
       span.className = "error";
       span.setAttribute("role", "alert");
     }
-    span.textContent = text;
+    span.textContent = words(form, text);
     line.appendChild(span);
     if (link) {
       var anchor = document.createElement("a");
@@ -101,18 +137,25 @@
   }
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = leafForm(event.detail.elt);
+    var form = sender(event.detail);
     if (form) status(form, TEXT.saving, false);
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var form = leafForm(event.detail.elt);
+    var form = sender(event.detail);
     if (!form) return;
     var xhr = event.detail.xhr;
     event.detail.isError = false; // handled here, in words, where the user is looking
     if (isLoginPage(form, xhr)) {
       event.detail.shouldSwap = false;
-      failed(form, TEXT.session, loginUrl(form));
+      failed(form, TEXT.session + (filesChosen(form) ? TEXT.files : ""), loginUrl(form));
+    } else if (xhr.status === 413) {
+      event.detail.shouldSwap = false;
+      failed(form, TEXT.tooLarge);
+    } else if (selects(form) && (xhr.status === 200 || xhr.status === 409)) {
+      // The server's part of the page: the typed input kept in it, the refusal beside it.
+      event.detail.shouldSwap = true;
+      if (xhr.status !== 200) draftKeep(form);
     } else if (xhr.status === 409) {
       // A stale version: the server's fragment says who changed the leaf and when.
       event.detail.shouldSwap = !isWholePage(xhr);
@@ -131,7 +174,15 @@
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    var form = leafForm(event.detail.elt);
+    var swapped = event.detail.elt;
+    // A form swapped in whole with its part of the page is inside the swapped element.
+    var form =
+      leafForm(swapped) ||
+      (swapped.querySelector && swapped.querySelector("form.leaf-form[hx-select]"));
+    if (form && selects(form)) {
+      if (event.detail.xhr.status !== 200) form.classList.add("unsaved");
+      return;
+    }
     if (!form || event.detail.xhr.status !== 200) return;
     if (!form.querySelector(".saved .error")) {
       form.classList.remove("unsaved");
@@ -139,9 +190,16 @@
     }
   });
 
+  // A saved form answers HX-Redirect (no swap follows): what was kept is no longer needed.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = sender(event.detail);
+    var xhr = event.detail.xhr;
+    if (form && xhr && xhr.status < 300 && xhr.getResponseHeader("HX-Redirect")) draftDrop(form);
+  });
+
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, function (event) {
-      var form = leafForm(event.detail.elt);
+      var form = sender(event.detail);
       if (form) failed(form, TEXT.network);
     });
   });
@@ -163,8 +221,9 @@
     }
     // The draft keeps the version it was typed on, so saving it is still checked against
     // whatever others saved meanwhile.
-    FIELDS.forEach(function (name) {
+    fieldsOf(form).forEach(function (name) {
       var field = form.elements.namedItem(name);
+      // A radio group is a RadioNodeList: setting its value checks that radio.
       if (field && typeof draft[name] === "string" && !field.disabled) field.value = draft[name];
     });
     form.classList.add("unsaved");

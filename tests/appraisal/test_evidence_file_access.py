@@ -136,5 +136,5 @@ def test_both_urls_answer_with_the_same_headers(client, files, officer):
     assert headers[0]["Content-Disposition"].startswith("inline;")
     assert headers[0]["X-Content-Type-Options"] == "nosniff"
     assert headers[0]["X-Frame-Options"] == "SAMEORIGIN"
-    assert headers[0]["Cache-Control"] == "private, no-cache"
+    assert headers[0]["Cache-Control"] == "private, no-store"
     assert "object-src 'self'" in headers[0]["Content-Security-Policy"]

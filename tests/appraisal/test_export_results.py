@@ -25,6 +25,9 @@ def test_results_document_matches_a_hand_computation(small_year, tmp_path):
     # Total 2,625 / 5,5 = 47,73 %.
     assert document == {
         "year": 2022,
+        "status": "draft",
+        "published_on": None,
+        "revision": 1,
         "blocks": [
             {
                 "code": "A",

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client
 
-from demo.users import DEMO_PASSWORD, DEMO_USERS, demo_users_create
+from demo.users import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, demo_users_create
 from tests.personas import GTVT, NOI_VU, TU_PHAP, Y_TE, unit_get
 
 USERNAMES = [row[0] for row in DEMO_USERS]
@@ -79,3 +79,18 @@ def test_reset_passwords_restores_the_demo_password_and_ends_sessions(demo_clien
 
     assert get_user_model().objects.get(username="noivu").check_password(DEMO_PASSWORD)
     assert not any(logged_in(client) for client in demo_clients.values())
+
+
+def test_no_demo_officer_is_a_superuser_and_the_admin_has_a_login_of_its_own(demo_clients):
+    users = {user.username: user for user in get_user_model().objects.all()}
+    noivu, admin = users["noivu"], users[ADMIN_USERNAME]
+
+    assert [u for u in users.values() if u.is_superuser] == [admin]
+    assert admin.is_staff and not admin.memberships.exists()
+    assert not noivu.is_staff
+    # Sở Nội vụ's officer keeps her own pages, and no longer passes the appraisers' checks.
+    assert demo_clients["noivu"].get("/nhat-ky/").status_code == 200
+    assert demo_clients["noivu"].get("/tham-dinh/").status_code == 403
+    assert demo_clients["noivu"].get("/quan-tri/").status_code == 302
+    assert demo_clients[ADMIN_USERNAME].get("/quan-tri/").status_code == 200
+    assert "Quản trị hệ thống" in load_demo("--logins-only")

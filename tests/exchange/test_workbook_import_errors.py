@@ -195,7 +195,7 @@ BAD_INPUTS = [
     (
         "missing required column",
         _drop_column("units", "name"),
-        "units!1: name: thiếu cột bắt buộc",
+        "units!1: name: thiếu cột bắt buộc 'name' (dòng tiêu đề phải nằm trong 10 dòng đầu)",
     ),
     (
         "missing required sheet",
@@ -359,7 +359,10 @@ def test_not_an_xlsx_file_is_an_error(tmp_path):
     path = tmp_path / "y.xlsx"
     path.write_text("không phải Excel")
     errors = import_errors(path)
-    assert len(errors) == 1 and errors[0].startswith("year!1: -: không đọc được tệp Excel")
+    assert errors == [
+        "year!1: -: Tệp 'y.xlsx' không phải tệp bảng tính (.xlsx, .ods, .xls): hãy mở bằng "
+        "Excel hoặc LibreOffice và lưu lại dạng .xlsx."
+    ]
 
 
 @pytest.mark.django_db

@@ -2,16 +2,18 @@
 
 from django.forms import CheckboxInput, MultiWidget, SelectMultiple
 
+from demo.users import ADMIN_USERNAME
 from tests.personas import person
 
 
 def home_affairs_admin(client):
-    """Nguyễn Thị Lan of Sở Nội vụ, with admin access as the demo gives her."""
-    officer = person("noivu")
-    officer.is_staff = officer.is_superuser = True
-    officer.save(update_fields=["is_staff", "is_superuser"])
-    client.force_login(officer)
-    return officer
+    """The admin's own login (quantri, Đào Minh Tuấn), staff and superuser as the demo gives
+    it; no officer who works in the year is a superuser (demo/users.py)."""
+    admin = person(ADMIN_USERNAME)
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(admin)
+    return admin
 
 
 def _form_data(form) -> dict:

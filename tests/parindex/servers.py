@@ -28,3 +28,27 @@ def gunicorn_server(django_db_setup, tmp_path_factory):
     ).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def nginx_server(django_db_setup, tmp_path_factory):
+    """deploy/nginx/nginx.conf.template's nginx in front of a gunicorn of its own (3 sync
+    workers, as production), which trusts one proxy for the client address."""
+    from bench.servers import NGINX, Nginx
+
+    reason = worker_skip_reason() or (None if NGINX.exists() else f"needs {NGINX}")
+    if reason:
+        pytest.skip(reason)
+    logs = tmp_path_factory.mktemp("nginx")
+    upstream = Gunicorn(
+        logs,
+        database_url=worker_database_url(),
+        redis_url=settings.REDIS_URL,
+        access_log=True,
+        env={"PARINDEX_PROXY_COUNT": "1"},
+    ).start()
+    proxy = Nginx(logs, upstream=f"127.0.0.1:{upstream.port}").start()
+    proxy.upstream = upstream
+    yield proxy
+    proxy.stop()
+    upstream.stop()

@@ -51,7 +51,7 @@ def test_changing_an_appraised_score_is_recorded_with_old_and_new_and_read_in_wo
     )
     assert event.changes == {"appraised_score": ["3.000", "3.5"]}
     page = client.get("/nhat-ky/").content.decode()
-    assert "Sửa trong trang quản trị" in page and "Nguyễn Thị Lan" in page
+    assert "Sửa trong trang quản trị" in page and "Đào Minh Tuấn" in page
     assert "Điểm thẩm định: 3 → 3,5" in page
 
 

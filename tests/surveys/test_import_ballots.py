@@ -138,15 +138,18 @@ def test_xlsx_errors_use_the_spreadsheet_row(tmp_path, year):
 def test_missing_column_is_reported(tmp_path, year):
     rows = [["ballot", "group", "unit", "criterion"], ["P3", "hdnd", "A1", "2.1.1"]]
     assert import_errors(write_csv(tmp_path / "b.csv", rows)) == [
-        "ballots!1: option: thiếu cột bắt buộc"
+        "ballots!1: option: thiếu cột bắt buộc 'option' (dòng tiêu đề phải nằm trong 10 dòng đầu)"
     ]
 
 
 @pytest.mark.django_db
-def test_non_utf8_csv_is_refused(tmp_path, year):
+def test_a_csv_no_encoding_reads_is_refused_saying_how_to_save_as_utf8(tmp_path, year):
     path = tmp_path / "b.csv"
-    path.write_bytes(",".join(HEADER).encode() + b"\nP\xe9,hdnd,A1,2.1.1,A\n")
-    assert import_errors(path) == ["ballots!1: -: tệp CSV phải mã hóa UTF-8"]
+    # UTF-16 by its BOM, then an odd number of bytes: nothing reads it.
+    path.write_bytes(b"\xef\xbb\xbf" + ",".join(HEADER).encode() + b"\nP\xe9,hdnd,A1,2.1.1,A\n")
+    [error] = import_errors(path)
+    assert error.startswith("ballots!1: -: Tệp CSV 'b.csv' không đọc được")
+    assert "CSV UTF-8" in error
 
 
 @pytest.mark.django_db

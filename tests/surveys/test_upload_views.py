@@ -153,7 +153,7 @@ def test_published_year_refuses_uploads(client, home_affairs):
 def test_other_extensions_are_refused(client, home_affairs):
     client.force_login(home_affairs)
     response = upload(client, b"MZ", name="phieu.exe")
-    assert "phải là .xlsx hoặc .csv" in response.content.decode()
+    assert "phải là .xlsx, .ods, .xls hoặc .csv" in response.content.decode()
     assert not BallotUpload.objects.exists()
 
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from appraisal.jobs import compute_start, job_wait
 from appraisal.models import UnitResult
+from appraisal.revisions import working_computation
 from appraisal.scoring import display
 from appraisal.services.compute import year_for_compute
 from kernel.models import Job
@@ -24,9 +25,9 @@ class Command(BaseCommand):
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
         if job.status == Job.Status.FAILED:
             raise CommandError(f"Tính chỉ số thất bại: {job.message}")
-        results = UnitResult.objects.filter(computation__year=year_obj).select_related(
-            "participation__block"
-        )
+        results = UnitResult.objects.filter(
+            computation=working_computation(year_obj)
+        ).select_related("participation__block")
         by_block: dict = {}
         for result in results:
             by_block.setdefault(result.participation.block, []).append(result)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from appraisal.models import Computation
 from appraisal.results import results_document, results_json
+from appraisal.revisions import computed_revision
 from criteria.models import Year
 
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         year_obj = Year.objects.filter(year=year).first()
         if year_obj is None:
             raise CommandError(f"Không có năm đánh giá {year}.")
-        if not Computation.objects.filter(year=year_obj).exists():
+        if computed_revision(year_obj) is None:
             raise CommandError(f"Năm {year} chưa được tính chỉ số: chạy compute_results trước.")
         document = results_document(year_obj)
         path = Path(out)

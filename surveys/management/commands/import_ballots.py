@@ -8,14 +8,14 @@ from surveys.uploads import ballot_upload_check, ballot_upload_create, ballot_up
 
 class Command(BaseCommand):
     help = (
-        "Nhập phiếu điều tra xã hội học (.xlsx hoặc .csv UTF-8; dạng dài như trang ballots, "
+        "Nhập phiếu điều tra xã hội học (.xlsx, .ods, .xls hoặc .csv; dạng dài như trang ballots, "
         "hoặc dạng rộng: ballot, group, unit và một cột cho mỗi mã tiêu chí): thêm vào, thay "
         "thế các phiếu trùng số phiếu với --replace-ballots, hoặc thay thế toàn bộ phiếu của "
         "năm với --replace; tất cả hoặc không gì cả."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="tệp .xlsx hoặc .csv")
+        parser.add_argument("path", help="tệp .xlsx, .ods, .xls hoặc .csv")
         parser.add_argument("--year", type=int, required=True)
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
@@ -51,6 +51,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "\n".join([*lines, f"{len(lines)} lỗi; không có phiếu nào được ghi."])
             ) from None
+        for note in upload.counts.get("notes", []):
+            self.stdout.write(f"Ghi chú: {note}.")
         self.stdout.write(
             f"Đã nhập {upload.answers} câu trả lời ({upload.counts['new_ballots']} phiếu mới) "
             f"cho năm {year}."
