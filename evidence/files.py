@@ -9,6 +9,8 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 
+from kernel.zipguard import zip_refusal
+
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -40,11 +42,12 @@ def sniff_kind(head: bytes, data: bytes) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if head.startswith(b"PK\x03\x04"):
+        # Declared sizes are the file's word: measured by what the members really inflate to.
+        if zip_refusal(data, limit=MAX_UNZIPPED_BYTES) is not None:
+            return None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-                if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                    return None
         except zipfile.BadZipFile:
             return None
         if "[Content_Types].xml" not in names:

@@ -1,5 +1,9 @@
 """Zip-based files (xlsx, ods, docx, archives) measured before anything opens them.
 
+`zip_guard`: what the members really inflate to. `ods_extent_guard`: how far an
+OpenDocument sheet's cells reach, counted from its repeated rows and columns, before a
+reader holding sheets as dense grids (calamine) allocates one.
+
 A zip's directory declares each member's size, and a crafted file lies: a member that
 declares 4 KB may inflate to 400 MB, and readers written in other languages (calamine)
 allocate what the member really holds. So every member is inflated here, streamed in
@@ -134,3 +138,44 @@ def _member_inflated(stream: BinaryIO, info: zipfile.ZipInfo, broken: str) -> in
         logger.info("zip_guard: %s: %s", info.filename, error)
         raise ValidationError(f"{broken} (thành phần '{info.filename}').") from None
     return inflated
+
+
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODS_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def ods_extent_guard(path: str | Path, *, max_cells: int, what: str = "tệp") -> None:
+    """Refuse an .ods (already through `zip_guard`) whose cells holding a value span more
+    than `max_cells` (rows × columns) in one sheet; raises ValidationError."""
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    row_tag, cell_tags = ODS_TABLE + "table-row", (ODS_TABLE + "table-cell",)
+    cell_tags += (ODS_TABLE + "covered-table-cell",)
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            rows = columns = row = column = 0
+            for event, element in iterparse(content, events=("start", "end")):
+                if element.tag == ODS_TABLE + "table" and event == "start":
+                    rows = columns = row = 0
+                elif element.tag == row_tag and event == "start":
+                    column = 0
+                elif element.tag in cell_tags and event == "start":
+                    repeated = int(element.get(ODS_TABLE + "number-columns-repeated", 1))
+                    if element.get(ODS_VALUE_TYPE):
+                        columns = max(columns, column + repeated)
+                        rows = max(rows, row + 1)
+                    column += repeated
+                elif element.tag == row_tag and event == "end":
+                    repeated = int(element.get(ODS_TABLE + "number-rows-repeated", 1))
+                    if rows == row + 1:  # the row held a value: its repeats do too
+                        rows = row + repeated
+                    row += repeated
+                    element.clear()
+                if rows * columns > max_cells:
+                    raise ValidationError(
+                        f"{what} có trang tính quá lớn ({rows} dòng × {columns} cột có dữ "
+                        "liệu): xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx."
+                    )
+    except (ParseError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        logger.info("ods_extent_guard: %s: %s", path, error)
+        raise ValidationError(f"{what} bị hỏng, không đọc được như tệp .ods.") from None

@@ -55,7 +55,10 @@ def cell_text(value: object) -> str:
 
 
 def location(sheet: str, row: int, column: str, reason: str) -> str:
-    """The error line of INTERFACES §2: `sheet!row: column: reason`."""
+    """The error line of INTERFACES §2: `sheet!row: column: reason`, on one line whatever
+    the cell it quotes holds."""
+    if "\n" in reason or "\r" in reason:
+        reason = reason.replace("\r\n", "↵").replace("\n", "↵").replace("\r", "↵")
     return f"{sheet}!{row}: {column}: {reason}"
 
 

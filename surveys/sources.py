@@ -24,6 +24,7 @@ import datetime
 import itertools
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,7 +39,7 @@ from kernel.text import (
     formula_error,
     names_matching,
 )
-from kernel.zipguard import zip_guard
+from kernel.zipguard import ods_extent_guard, zip_guard
 
 from .ballots import (
     BALLOT_COLUMN_ALIASES,
@@ -108,7 +109,7 @@ class Spreadsheet:
             data = self.book.get_sheet_by_name(name)
         except Exception as error:  # noqa: BLE001 - the library's text goes to the log
             logger.info("calamine: %s: %s", self.path, error)
-            raise ValidationError(_calamine_message(name, error)) from None
+            raise ValidationError(_calamine_message(f"Trang tính '{name}'", error)) from None
         return _calamine_sheet(name, data)
 
     def close(self) -> None:
@@ -133,11 +134,10 @@ def spreadsheet_open(path: str | Path) -> Spreadsheet:
             "lưu lại dạng .xlsx."
         )
     zip_guard(path, limit=MAX_UNZIPPED_BYTES, what=f"Tệp '{path.name}'")
-    import zipfile
-
     with zipfile.ZipFile(path) as archive:
         members = set(archive.namelist())
     if "content.xml" in members:
+        ods_extent_guard(path, max_cells=MAX_CELLS, what=f"Tệp '{path.name}'")
         return _calamine_open(path, "ods")
     if "xl/workbook.xml" not in members:
         raise ValidationError(f"Tệp '{path.name}' là tệp nén ZIP nhưng không phải {SPREADSHEET}.")
@@ -154,6 +154,10 @@ def spreadsheet_open(path: str | Path) -> Spreadsheet:
     return Spreadsheet(path, "xlsx", book)
 
 
+# calamine holds a sheet as a dense grid: its extent, not its content, is the memory.
+MAX_CELLS = 20_000_000
+
+
 def _calamine_open(path: Path, kind: str) -> Spreadsheet:
     from python_calamine import CalamineWorkbook
 
@@ -161,19 +165,22 @@ def _calamine_open(path: Path, kind: str) -> Spreadsheet:
         return Spreadsheet(path, kind, CalamineWorkbook.from_path(str(path)))
     except Exception as error:  # noqa: BLE001 - a crafted file: the library's text is logged
         logger.info("calamine: %s: %s", path, error)
+        if "limit" in str(error).lower():
+            what = f"Tệp '{path.name}' có trang tính"
+            raise ValidationError(_calamine_message(what, error)) from None
         raise ValidationError(
             f"Tệp '{path.name}' bị hỏng, không đọc được như tệp .{kind}; hãy mở bằng Excel hoặc "
             "LibreOffice và lưu lại dạng .xlsx."
         ) from None
 
 
-def _calamine_message(name: str, error: Exception) -> str:
+def _calamine_message(what: str, error: Exception) -> str:
     if "limit" in str(error).lower():
         return (
-            f"Trang tính '{name}' quá lớn (có ô nằm quá xa, ngoài vùng dữ liệu): xóa các dòng, "
-            "cột thừa hoặc lưu lại dạng .xlsx."
+            f"{what} quá lớn (có ô nằm quá xa, ngoài vùng dữ liệu): xóa các dòng, cột thừa "
+            "hoặc lưu lại dạng .xlsx."
         )
-    return f"Trang tính '{name}' bị hỏng, không đọc được."
+    return f"{what} bị hỏng, không đọc được."
 
 
 def _rows_bounded(rows: Iterable, first: int) -> Iterator[Line]:
@@ -189,8 +196,8 @@ def _xlsx_sheet(worksheet, *, rich: bool) -> Sheet:
     # The declared dimension is the file's word, not its content: only a progress estimate.
     declared = min(worksheet.max_row or 0, MAX_ROWS)
     worksheet.reset_dimensions()
-    blank = EMPTY_CELL if rich else None
-    convert = _rich_value if rich else _plain_value
+    # Ballots (plain) hold no dates: their half a million rows are taken as read.
+    blank, convert = (EMPTY_CELL, _rich_value) if rich else (None, None)
 
     def lines(first: int, width: int, last: int | None = None) -> Iterator[Line]:
         rows = worksheet.iter_rows(min_row=first, max_row=last, max_col=width, values_only=not rich)
@@ -199,7 +206,7 @@ def _xlsx_sheet(worksheet, *, rich: bool) -> Sheet:
                 raise LineError(number, f"tệp có hơn {MAX_ROWS} dòng, quá giới hạn")
             # Rows missing from the file (one far cell leaves a million) cost a count.
             if any(cell is not blank for cell in cells):
-                yield number, [convert(cell) for cell in cells]
+                yield number, [convert(cell) for cell in cells] if rich else list(cells)
 
     head = [(n, _trimmed(cells)) for n, cells in lines(1, MAX_COLUMNS, HEADER_ROWS)]
     return Sheet(

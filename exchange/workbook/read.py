@@ -92,10 +92,14 @@ def workbook_read(source: str | Path | BinaryIO) -> tuple[Sheets, list[str]]:
     """
     if isinstance(source, str | Path):
         return _read_path(Path(source))
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as copy:
-        shutil.copyfileobj(source, copy)
-        copy.flush()
-        return _read_path(Path(copy.name))
+    # Read from a copy on disk, under the upload's own name (messages quote it).
+    name = Path(str(getattr(source, "name", "") or "")).name
+    name = name if name not in ("", ".", "..") else "nam.xlsx"
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / name
+        with copy.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        return _read_path(copy)
 
 
 def _read_path(path: Path) -> tuple[Sheets, list[str]]:

@@ -37,3 +37,21 @@ def test_a_docx_that_would_inflate_past_the_limit_is_refused(yte, officer, leaf)
         )
 
     assert not EvidenceFile.objects.exists()
+
+
+def test_a_docx_declaring_small_sizes_that_inflates_past_the_limit_is_refused(yte, officer, leaf):
+    # Issue 12 item 9: 611 KB on the wire, 4 KB declared, hundreds of MB inflated.
+    from tests.kernel.test_zipguard import lying
+
+    bomb = docx_inflating_to(MAX_UNZIPPED_BYTES + 1024 * 1024)
+    crafted = lying(bomb.read(), "word/media/padding.bin", 4096)
+    assert zipfile.ZipFile(io.BytesIO(crafted)).getinfo("word/media/padding.bin").file_size == 4096
+    with pytest.raises(ValidationError):
+        services.evidence_upload(
+            participation=yte,
+            criterion=leaf("1.1"),
+            uploaded_file=SimpleUploadedFile("bao-cao.docx", crafted),
+            by=officer,
+        )
+    assert not EvidenceFile.objects.exists()
+

@@ -357,3 +357,30 @@ def test_a_nfd_ballot_id_answering_twice_is_caught_as_a_duplicate(tmp_path, year
         f"ballots!3: criterion: phiếu '{nfc}' trả lời tiêu chí '2.1.1' về đơn vị 'A1' hai lần "
         "(dòng 2)"
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows, columns", [(1_048_570, 16_384), (5_000, 5_000)])
+def test_an_ods_with_a_far_cell_is_refused_before_its_grid_is_allocated(
+    tmp_path, year, rows, columns
+):
+    # Under calamine's own limit (10^8 cells) a grid of 25 million cells would still take
+    # about a gigabyte: the extent is counted from the file first.
+    filler = f'<table:table-cell table:number-columns-repeated="{columns - 1}"/>'
+    far = f'<table:table-row table:number-rows-repeated="{rows}">{filler}</table:table-row>'
+    data = ods_bytes({"ballots": [HEADER, *NEW_ROWS]})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    content = members["content.xml"].decode()
+    cell = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    members["content.xml"] = content.replace(
+        "</table:table>", f"{far}<table:table-row>{filler}{cell}</table:table-row></table:table>"
+    ).encode()
+    path = tmp_path / "b.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, member in members.items():
+            archive.writestr(name, member)
+    assert refused(path) == [
+        f"ballots!1: -: Tệp 'b.ods' có trang tính quá lớn ({len(NEW_ROWS) + 2 + rows} dòng × "
+        f"{columns} cột có dữ liệu): xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx."
+    ]

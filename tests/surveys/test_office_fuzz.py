@@ -39,7 +39,7 @@ def outcome(path) -> None:
     try:
         call_command("import_ballots", str(path), "--year", "2022")
     except CommandError as error:
-        lines = str(error).splitlines()
+        lines = str(error).split("\n")
         assert lines[-1].endswith("lỗi; không có phiếu nào được ghi.")
         for line in lines:
             assert VIETNAMESE.search(line.lower()), line
