@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from appraisal.scoring import DEDUCTION, SURVEY, CriteriaSet, LeafEntry, SurveyTally, UnitInput
+from appraisal.scoring import ADJUSTMENTS, SURVEY, CriteriaSet, LeafEntry, SurveyTally, UnitInput
 
 UNAPPRAISED = "unappraised"
 NOT_APPLICABLE_UNDECIDED = "not_applicable_undecided"
@@ -57,6 +57,6 @@ def unit_gaps(
             continue
         if leaf.code in requested:
             gaps.append(LeafGap(unit.code, leaf.code, NOT_APPLICABLE_UNDECIDED))
-        elif leaf.kind != DEDUCTION:
+        elif leaf.kind not in ADJUSTMENTS:
             gaps.append(LeafGap(unit.code, leaf.code, UNAPPRAISED))
     return gaps

@@ -1,4 +1,4 @@
-"""The scoring engine: DOMAIN.md §2, §4 and §5 as pure functions.
+"""The scoring engine: DOMAIN.md §2, §4, §5 and §8 (bonus leaves) as pure functions.
 
 Plain dataclasses in, plain dataclasses out, `Decimal` arithmetic only, no ORM and no
 settings. Ranking and classification use full precision; rounding is for display only
@@ -21,6 +21,9 @@ EVIDENCE = "evidence"
 SURVEY = "survey"
 NORMAL = "normal"
 DEDUCTION = "deduction"
+BONUS = "bonus"
+# Leaves that move their area's score but add nothing to any maximum (DOMAIN §2, §8).
+ADJUSTMENTS = (DEDUCTION, BONUS)
 
 XUAT_SAC = "xuat_sac"
 TOT = "tot"
@@ -183,8 +186,8 @@ def leaf_points(leaf: Leaf, unit: UnitInput) -> tuple[Decimal | None, str | None
         return rubric_points(leaf.rubric, entry.appraised_value), None
     if entry.appraised_score is not None:
         return entry.appraised_score, None
-    if leaf.kind == DEDUCTION:
-        return ZERO, None  # no deduction recorded: nothing to subtract
+    if leaf.kind in ADJUSTMENTS:
+        return ZERO, None  # no deduction or bonus recorded: nothing to move
     return ZERO, f"{leaf.code}: chưa có điểm thẩm định (tính 0 điểm)"
 
 
@@ -221,10 +224,18 @@ def band_lower(position: int, bands: Sequence[Decimal]) -> Decimal:
     return bands[position] if position < len(bands) else ZERO
 
 
+def area_score(earned: Decimal, bonus: Decimal, deducted: Decimal, maximum: Decimal) -> Decimal:
+    """DOMAIN §8: earned + bonus − deductions, then clamped to [0, the applicable maximum]."""
+    return min(maximum, max(ZERO, earned + bonus - deducted))
+
+
 def score_unit(criteria: CriteriaSet, rules: Rules, unit: UnitInput) -> UnitScore:
-    earned: dict[str, Decimal] = {area.code: ZERO for area in criteria.areas}
-    deducted: dict[str, Decimal] = {area.code: ZERO for area in criteria.areas}
-    maxima: dict[str, Decimal] = {area.code: ZERO for area in criteria.areas}
+    codes = [area.code for area in criteria.areas]
+    earned: dict[str, Decimal] = dict.fromkeys(codes, ZERO)
+    moved: dict[str, dict[str, Decimal]] = {
+        kind: dict.fromkeys(codes, ZERO) for kind in ADJUSTMENTS
+    }
+    maxima: dict[str, Decimal] = dict.fromkeys(codes, ZERO)
     leaf_scores: dict[str, Decimal | None] = {}
     warnings: list[str] = []
     for leaf in criteria.leaves:
@@ -234,21 +245,24 @@ def score_unit(criteria: CriteriaSet, rules: Rules, unit: UnitInput) -> UnitScor
             warnings.append(warning)
         if points is None:
             continue
-        if leaf.kind == DEDUCTION:
-            deducted[leaf.area] += points
+        if leaf.kind in ADJUSTMENTS:
+            moved[leaf.kind][leaf.area] += points
         else:
             earned[leaf.area] += points
             maxima[leaf.area] += leaf.max_points
 
     areas = tuple(
         AreaScore(
-            code=area.code,
-            # [design] an area never goes below 0, whatever its deductions.
-            score=(score := max(ZERO, earned[area.code] - deducted[area.code])),
-            max_points=maxima[area.code],
-            index=percent(score, maxima[area.code]),
+            code=code,
+            score=(
+                score := area_score(
+                    earned[code], moved[BONUS][code], moved[DEDUCTION][code], maxima[code]
+                )
+            ),
+            max_points=maxima[code],
+            index=percent(score, maxima[code]),
         )
-        for area in criteria.areas
+        for code in codes
     )
     total = sum((area.score for area in areas), ZERO)
     max_points = sum((area.max_points for area in areas), ZERO)

@@ -10,7 +10,8 @@ import also stands beside a python-calamine pass (the reader the importer uses),
 information.
 
 The others: bench/pages.py (page latency), bench/deadline_load.py (the deadline load test,
-when it is there), bench/surveys.py (500,000 ballot answers), bench/reports.py (renders).
+when it is there), bench/surveys.py (500,000 ballot answers), bench/reports.py (renders),
+bench/downloads.py (what an anonymous download costs the server).
 Each returns rows in the shape of bench/table.py.
 """
 
@@ -46,7 +47,7 @@ LOAD_RUNS = 3  # a run is about 2.5 min: 50 officers for 120 s, then the deadlin
 TARGET = "≤ 4× floor"  # import + compute + export
 REPO = Path(__file__).resolve().parent.parent
 STEPS = ("import_year --replace", "compute_results", "export_results")
-BENCHMARKS = ("year", "pages", "load", "surveys", "reports")
+BENCHMARKS = ("year", "pages", "load", "surveys", "reports", "downloads")
 ABOUT = " ".join(__doc__.split("\n\n")[1].split())
 
 
@@ -239,12 +240,18 @@ def benchmarks_of(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[],
             **given(runs=args.report_runs, commune_runs=args.commune_runs, communes=args.communes)
         )
 
+    def downloads_rows() -> list[dict]:
+        from . import downloads
+
+        return downloads.bench_rows(**given(runs=args.page_runs))
+
     return {
         "year": ("bench.run", lambda: bench_rows(args.runs, args.keep)),
         "pages": ("bench.pages", pages_rows),
         "load": ("bench.deadline_load", lambda: load_rows(args.load_runs)),
         "surveys": ("bench.surveys", surveys_rows),
         "reports": ("bench.reports", reports_rows),
+        "downloads": ("bench.downloads", downloads_rows),
     }
 
 

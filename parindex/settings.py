@@ -74,12 +74,14 @@ INSTALLED_APPS = [
     "kernel",
     "units",
     "criteria",
+    "accounts",
     "evidence",
     "surveys",
     "appraisal",
     "reports",
     "exchange",
     "demo",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A new account signed in with a password it did not choose sets its own first.
+    "accounts.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
@@ -117,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parindex.context.navigation",
+                "notifications.context.unread_notices",
             ],
         },
     },
@@ -273,7 +278,36 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 
+# Reminders (notifications/): every 15 minutes, so a "3 days left" arrives within 15 minutes
+# of the moment; cron may run `manage.py send_reminders` instead, where there is no beat.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.tasks.reminders_send_task",
+        "schedule": 15 * 60,
+    },
+}
+
+# Email: Django's SMTP backend, configured by the usual variables; the console in development.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "30") or 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chỉ số CCHC <cchc@localhost>")
+# Links in emails are absolute: a job has no request to take the host from.
+PARINDEX_BASE_URL = env_str("PARINDEX_BASE_URL", "http://127.0.0.1:8000")
+
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# An import writes all its rows or none (accounts/resources.py also insists).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Trusted reverse proxies in front of the app (nginx of docker-compose.yml: 1). With 0 the
 # client address is the socket's and X-Forwarded-For is ignored; behind nginx, which

@@ -9,7 +9,13 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-BAR_COLOURS = {90: "#1b7f3b", 80: "#2f6fa3", 70: "#c98a00", 0: "#a4161a"}
+# One colour per band position (the highest first), each at least 4.5:1 on white, and
+# told apart by the legend's words too, never by colour alone (WCAG 1.4.1, 1.4.11).
+BAND_COLOURS = ("#14632e", "#1d5f99", "#7a5200", "#a4161a", "#5b2a86", "#3d4650")
+
+
+def band_colour(position: int) -> str:
+    return BAND_COLOURS[min(position, len(BAND_COLOURS) - 1)]
 
 
 def vn(value: Decimal, places: int = 2) -> str:
@@ -17,10 +23,14 @@ def vn(value: Decimal, places: int = 2) -> str:
     return str(value.quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
 
 
-def ranking_bars(rows: list[tuple[str, Decimal, int]], *, title: str) -> str:
-    """Horizontal bars of indices, one per unit: rows of (label, index %, band)."""
+def ranking_bars(rows: list[tuple[str, Decimal, Decimal]], *, title: str) -> str:
+    """Horizontal bars of indices, one per unit: rows of (label, index %, band's lower
+    bound), coloured by band position, with a legend in words."""
+    thresholds = sorted({Decimal(band) for _label, _index, band in rows}, reverse=True)
+    position = {threshold: place for place, threshold in enumerate(thresholds)}
     label_width, bar_width, row_height, top = 300, 420, 22, 30
-    height = top + row_height * len(rows) + 28
+    legend_top = top + row_height * len(rows) + 28
+    height = legend_top + 22
     width = label_width + bar_width + 70
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -31,22 +41,35 @@ def ranking_bars(rows: list[tuple[str, Decimal, int]], *, title: str) -> str:
     for tick in (0, 50, 70, 80, 90, 100):
         x = label_width + bar_width * tick / 100
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 22}" '
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{legend_top - 22}" '
             f'stroke="#d9dee4" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{height - 8}" font-size="11" text-anchor="middle" '
-            f'fill="#5b6875">{tick}</text>'
+            f'<text x="{x:.1f}" y="{legend_top - 8}" font-size="11" text-anchor="middle" '
+            f'fill="#4a5561">{tick}</text>'
         )
-    for position, (label, index, band) in enumerate(rows):
-        y = top + position * row_height
-        length = bar_width * float(min(index, Decimal(100))) / 100
+    for place, (label, index, band) in enumerate(rows):
+        y = top + place * row_height
+        length = bar_width * float(min(index, Decimal(100))) / 100  # drawing only
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
             f"{escape(label)}</text>"
             f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
-            f'fill="{BAR_COLOURS.get(band, BAR_COLOURS[0])}"/>'
+            f'fill="{band_colour(position[Decimal(band)])}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" font-size="12">'
             f"{vn(index)}</text>"
         )
+    x = 0
+    for threshold in thresholds:
+        words = (
+            f"≥ {vn(threshold, 3).rstrip('0').rstrip(',')} %"
+            if threshold
+            else "dưới ngưỡng thấp nhất"
+        )
+        parts.append(
+            f'<rect x="{x}" y="{legend_top + 4}" width="12" height="12" '
+            f'fill="{band_colour(position[threshold])}"/>'
+            f'<text x="{x + 16}" y="{legend_top + 15}" font-size="12">Nhóm {escape(words)}</text>'
+        )
+        x += 130 if threshold else 0
     parts.append("</svg>")
     return "".join(parts)
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +22,7 @@ from .jobs import render_start
 from .models import RenderedFile
 from .services import document_refresh, stale_specs
 
+PUBLIC_MAX_AGE = 300  # seconds a proxy may keep a visitor's copy of a published document
 PREPARING = "Tài liệu này đang được chuẩn bị sau khi công bố; vui lòng quay lại sau ít phút."
 
 
@@ -41,6 +42,10 @@ def _download(request, rendered: RenderedFile):
     )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(rendered.rendered_at.timestamp())
+    if not request.user.is_authenticated and rendered.year.is_published:
+        # A published revision's stored file, the same for every visitor: the proxy may keep
+        # it a few minutes (a correction's new revision shows after at most that).
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
 

@@ -39,7 +39,7 @@ AXE_RUN = """async (tags) => {
 
 # Page-level overflow, and every table wider than its box: is it inside a scroll box that
 # a keyboard can reach and a screen reader can name?
-REFLOW = """() => {
+REFLOW = r"""() => {
   const tables = [...document.querySelectorAll("main table")].filter(
     (t) => t.getBoundingClientRect().width > 0);
   const boxes = tables.map((t) => {
@@ -55,7 +55,18 @@ REFLOW = """() => {
       named: !!scrolls && !!(box.getAttribute("aria-label") || box.getAttribute("aria-labelledby")),
     };
   });
-  return {width: document.documentElement.scrollWidth, viewport: innerWidth, tables: boxes};
+  const inScrollBox = (el) => {
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement)
+      if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) return true;
+    return false;
+  };
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  const wide = [...document.querySelectorAll("body *")].filter((el) =>
+    el.getBoundingClientRect().right > innerWidth + 1 && !inScrollBox(el));
+  const culprits = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)))
+    .slice(0, 4).map((el) => `${describe(el)} (${Math.round(el.getBoundingClientRect().right)} px)`);
+  return {width: document.documentElement.scrollWidth, viewport: innerWidth, tables: boxes, culprits};
 }"""
 
 
@@ -80,6 +91,7 @@ class PageAudit:
     width: int = 0
     viewport: int = NARROW
     tables: list[dict] = field(default_factory=list)
+    culprits: list[str] = field(default_factory=list)
 
 
 def view_of(path: str) -> str | None:
@@ -114,11 +126,8 @@ def audit_page(page, role: str, url: str) -> PageAudit:
     page.set_viewport_size({"width": NARROW, "height": 800})
     page.wait_for_timeout(50)
     reflow = page.evaluate(REFLOW)
-    found.width, found.viewport, found.tables = (
-        reflow["width"],
-        reflow["viewport"],
-        reflow["tables"],
-    )
+    found.width, found.viewport = reflow["width"], reflow["viewport"]
+    found.tables, found.culprits = reflow["tables"], reflow["culprits"]
     page.set_viewport_size(viewport)
     return found
 

@@ -21,7 +21,7 @@ def decimals(low, high, places=3):
 
 @st.composite
 def criteria_sets(draw):
-    """1–4 areas of 1–3 leaves each: evidence, measured, survey or deduction."""
+    """1–4 areas of 1–3 leaves each: evidence, measured, survey, deduction or bonus."""
     areas, leaves = [], []
     for area in range(1, draw(st.integers(1, 4)) + 1):
         areas.append(scoring.Area(str(area), counts_for_classification=draw(st.booleans())))
@@ -33,6 +33,8 @@ def criteria_sets(draw):
                 leaves.append(scoring.Leaf(code, maximum, method=scoring.SURVEY))
             elif kind == "deduction":
                 leaves.append(scoring.Leaf(code, maximum, kind=scoring.DEDUCTION))
+            elif kind == "bonus":
+                leaves.append(scoring.Leaf(code, maximum, kind=scoring.BONUS))
             elif kind == "measured":
                 middle = draw(decimals(D(0), maximum))
                 rubric = ((D(100), maximum), (D(80), middle), (D(50), D(0)))
@@ -42,7 +44,7 @@ def criteria_sets(draw):
     return scoring.CriteriaSet(tuple(areas), tuple(leaves))
 
 
-LEAF_KINDS = ["evidence", "evidence", "measured", "survey", "deduction"]
+LEAF_KINDS = ["evidence", "evidence", "measured", "survey", "deduction", "bonus"]
 ENTRY_STATES = ["scored", "scored", "scored", "missing", "not_applicable"]
 
 

@@ -115,6 +115,7 @@ def officer_scores_explains_and_uploads(open_as, url, participation, leaf):
             }
         ]
     )
+    page.locator("form.upload button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text(
         f"Đã tải lên 'ke-hoach-cchc-2023.pdf' ({LEAF})."
     )

@@ -90,6 +90,7 @@ def test_officer_scores_with_autosave_and_uploads(
         expect(first.locator(".saved")).to_contain_text("Điểm tự chấm phải từ 0 đến 2.")
 
         page.locator(f"#leaf-{pk['1.3']} input[type=file]").set_input_files(str(pdf))
+        page.locator(f"#leaf-{pk['1.3']} form.upload button[type=submit]").click()
         expect(page.locator(".messages")).to_contain_text("Đã tải lên 'ke-hoach.pdf' (1.3)")
 
     in_own_thread(scenario)

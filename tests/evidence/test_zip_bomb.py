@@ -54,4 +54,3 @@ def test_a_docx_declaring_small_sizes_that_inflates_past_the_limit_is_refused(yt
             by=officer,
         )
     assert not EvidenceFile.objects.exists()
-

@@ -101,5 +101,5 @@ def test_the_audit_csv_quotes_formula_like_text(client, world):
 
     text = client.get("/nhat-ky/tai-ve.csv").content.decode("utf-8-sig")
 
-    notes = [row[-1] for row in csv.reader(io.StringIO(text))]
+    notes = [row[-1] for row in csv.reader(io.StringIO(text), delimiter=";")]
     assert "'" + UNIT_NAME in notes and UNIT_NAME not in notes

@@ -133,11 +133,32 @@ def test_export_keeps_the_filters_is_in_words_and_guarded_against_formulas(clien
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    assert "Trần Văn Minh,canbo.yte,Sửa điểm tự chấm" in text
-    assert 'Điểm tự chấm,"1","1,5"' in text or 'Điểm tự chấm,1,"1,5"' in text
+    # `;` between fields: a Vietnamese Excel keeps the decimal comma of 1,5.
+    assert "Trần Văn Minh;canbo.yte;Sửa điểm tự chấm" in text
+    assert "Điểm tự chấm;1;1,5" in text
     assert "Lê Thu Hà" not in text and "2.3.10" not in text
     everything = client.get("/nhat-ky/tai-ve.csv").content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in everything and ",=HYPERLINK" not in everything
+    assert "'=HYPERLINK" in everything and ";=HYPERLINK" not in everything
+
+
+def test_the_xlsx_export_keeps_the_filters_with_times_as_times_and_text_as_text(client, events):
+    import io
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    minh, _ = events
+    officer(client)
+    response = client.get("/nhat-ky/tai-ve.xlsx", {"person": str(minh.pk), "criterion": "2.3.1"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Thời điểm", "Người thực hiện", "Tài khoản", "Hành động")
+    assert all(isinstance(row[0], datetime) for row in rows[1:])
+    assert ("Điểm tự chấm", "1", "1,5") in [row[8:11] for row in rows[1:]]
+    assert "Lê Thu Hà" not in {row[1] for row in rows[1:]}
+    whole = load_workbook(io.BytesIO(client.get("/nhat-ky/tai-ve.xlsx").content)).active
+    notes = [cell for row in whole.iter_rows() for cell in row if str(cell.value).startswith("=")]
+    assert notes and all(cell.data_type == "s" for cell in notes)
 
 
 @pytest.mark.parametrize("role", [None, "unit_officer", "appraiser", "council"])

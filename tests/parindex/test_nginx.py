@@ -141,3 +141,32 @@ def test_the_scheme_and_the_client_address_reach_django_as_nginx_saw_them(nginx_
     response = httpx.get(f"{nginx_server.http_url}/dang-nhap/")
     assert response.status_code == 301
     assert response.headers["location"] == "https://127.0.0.1/dang-nhap/"
+
+
+def test_visitors_downloads_are_kept_by_nginx_and_signed_in_people_always_reach_django(
+    nginx_server, settings
+):
+    """Issue 12: a crowd of visitors costs gunicorn one request per document and period."""
+    from appraisal.services.compute import results_compute
+    from appraisal.services.publication import year_publish
+    from reports.services import bundle_refresh
+    from tests.appraisal.personas import AFTER_ALL, appraise_everything, build_world
+
+    settings.MEDIA_ROOT = str(nginx_server.upstream.media_root)
+    world = build_world()
+    appraise_everything(world)
+    results_compute(year=world.year)
+    year_publish(year=world.year, at=AFTER_ALL)
+    bundle_refresh(year=world.year)  # what the publication's render job does
+
+    with httpx.Client(base_url=nginx_server.url, verify=False, timeout=60) as visitor:
+        first = visitor.get("/bao-cao/2023/report.pdf")
+        second = visitor.get("/bao-cao/2023/report.pdf")
+        signed_in = visitor.get("/bao-cao/2023/report.pdf", cookies={"sessionid": "x" * 32})
+    assert first.status_code == second.status_code == signed_in.status_code == 200
+    assert first.content == second.content and first.content.startswith(b"%PDF")
+    assert "public" in first.headers["cache-control"]
+    assert (first.headers["x-cache-status"], second.headers["x-cache-status"]) == ("MISS", "HIT")
+    assert signed_in.headers["x-cache-status"] == "BYPASS"
+    served = nginx_server.upstream.access_log_path.read_text().count("/bao-cao/2023/report.pdf")
+    assert served == 2  # the first visitor's and the signed-in one's

@@ -75,6 +75,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=open("/dev/null", "w"))
+        # What 2022's publication's render job stores: visitors are served these files.
+        from reports.services import bundle_refresh
+
+        bundle_refresh(year=Year.objects.get(year=2022))
         year = Year.objects.get(year=2023)
         results_compute(year=year)
         yte = Participation.objects.get(year=year, unit__code="A18")
@@ -173,6 +177,10 @@ SAMPLES = {
     "appraisal:compute": "/tham-dinh/hoi-dong/{year}/tinh-lai/",
     "appraisal:publish": "/tham-dinh/hoi-dong/{year}/cong-bo/",
     "appraisal:survey_gap": "/tham-dinh/hoi-dong/{year}/cong-bo/ghi-nhan/",
+    "appraisal:correction": "/tham-dinh/hoi-dong/{year}/dinh-chinh/",
+    "appraisal:correction_open": "/tham-dinh/hoi-dong/{year}/dinh-chinh/mo/",
+    "appraisal:correction_score": "/tham-dinh/hoi-dong/{year}/dinh-chinh/diem/",
+    "appraisal:correction_cancel": "/tham-dinh/hoi-dong/{year}/dinh-chinh/huy/",
     "appraisal:job": "/tham-dinh/tac-vu/{compute_job}/",
     "surveys:index": "/dieu-tra/",
     "surveys:dashboard": "/dieu-tra/{year}/",
@@ -199,6 +207,19 @@ SAMPLES = {
     "reports:job": "/bao-cao/tac-vu/{render_job}/",
     "audit_log": "/nhat-ky/",
     "audit_export": "/nhat-ky/tai-ve.csv",
+    "audit_export_xlsx": "/nhat-ky/tai-ve.xlsx",
+    "notifications:notices": "/thong-bao/",
+    "notifications:open": "/thong-bao/999999/mo/",
+    "notifications:read_all": "/thong-bao/da-doc/",
+    "accounts:activate_code": "/tai-khoan/kich-hoat/",
+    "accounts:activate": "/tai-khoan/kich-hoat/MQ/sai-ma/",
+    "accounts:first_password": "/tai-khoan/dat-mat-khau/",
+    "accounts:password_reset": "/tai-khoan/quen-mat-khau/",
+    "accounts:password_reset_done": "/tai-khoan/quen-mat-khau/da-gui/",
+    "accounts:password_reset_confirm": "/tai-khoan/dat-lai/MQ/sai-ma/",
+    "accounts:password_reset_complete": "/tai-khoan/dat-lai/xong/",
+    "accounts:password_change": "/tai-khoan/doi-mat-khau/",
+    "accounts:password_change_done": "/tai-khoan/doi-mat-khau/xong/",
     "login": "/dang-nhap/",
     "logout": "/dang-xuat/",
 }
@@ -283,6 +304,10 @@ MATRIX = {
     "appraisal:compute": EVERYONE_405,
     "appraisal:publish": PUBLISHERS,
     "appraisal:survey_gap": EVERYONE_405,
+    "appraisal:correction": COUNCIL_PAGES,
+    "appraisal:correction_open": EVERYONE_405,
+    "appraisal:correction_score": EVERYONE_405,
+    "appraisal:correction_cancel": EVERYONE_405,
     "appraisal:job": COUNCIL_PAGES,
     "surveys:index": SURVEY_STAFF,
     "surveys:dashboard": SURVEY_STAFF,
@@ -309,6 +334,19 @@ MATRIX = {
     "reports:job": DECIDERS,
     "audit_log": HOME_AFFAIRS,
     "audit_export": HOME_AFFAIRS,
+    "audit_export_xlsx": HOME_AFFAIRS,
+    "notifications:notices": statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:open": UNIT_POST,
+    "notifications:read_all": UNIT_POST,
+    "accounts:activate_code": EVERYONE,
+    "accounts:activate": EVERYONE,
+    "accounts:first_password": statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_reset": EVERYONE,
+    "accounts:password_reset_done": EVERYONE,
+    "accounts:password_reset_confirm": EVERYONE,
+    "accounts:password_reset_complete": EVERYONE,
+    "accounts:password_change": statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:password_change_done": statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200),
     "login": EVERYONE,
     "logout": EVERYONE_405,
 }

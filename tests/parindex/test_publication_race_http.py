@@ -48,7 +48,9 @@ class Officer:
             "/dang-nhap/", {"username": username, "password": PASSWORD, "next": ""}, page
         )
         errors = re.findall(r"class=\"error[^>]*>([^<]+)", answer.text)
-        assert answer.status_code == 302, f"{username}: login answered {answer.status_code} {errors}"
+        assert answer.status_code == 302, (
+            f"{username}: login answered {answer.status_code} {errors}"
+        )
 
     def _insecure(self):
         for cookie in self.client.cookies.jar:

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from demo.build import YearPlan, build_assessed_year, build_year_in_progress
 from demo.province import BALLOT_PLAN, TARGETS_2021, TARGETS_2022
 from demo.users import DEMO_PASSWORD, demo_logins, demo_users_create
 from exchange.workbook import year_data_delete
+from reports.jobs import render_start
 from surveys.questionnaire import survey_plan_save
 
 PLANS = [
@@ -86,6 +88,10 @@ class Command(BaseCommand):
                 year.published_on = plan.published_on
                 year.save(update_fields=["status", "published_on"])
             self.stdout.write(f"Năm {plan.year}: đã nạp, tính chỉ số và công bố.")
+            if settings.PARINDEX_RENDER_ON_PUBLISH:
+                # As a publication does: the published documents, for visitors to download.
+                render_start(year=year)
+                self.stdout.write(f"Năm {plan.year}: đã gửi kết xuất tài liệu.")
         build_year_in_progress(YEAR_IN_PROGRESS, timezone.localdate())
         self.stdout.write(f"Năm {YEAR_IN_PROGRESS}: đang trong thời gian tự đánh giá.")
 
