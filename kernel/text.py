@@ -19,11 +19,17 @@ INVISIBLE = {**ZERO_WIDTH, **NO_BREAK}
 SEPARATORS = re.compile(r"[\s_\-./]+")
 
 
+# Control characters (NUL first: PostgreSQL refuses it in any text) are never data; tab,
+# line feed and carriage return stay for multi-line notes.
+CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
 def text_clean(value: str) -> str:
-    """NFC, zero-width characters removed, no-break spaces made plain, ends stripped."""
+    """NFC, zero-width and control characters removed, no-break spaces made plain, ends
+    stripped."""
     if value.isascii():
-        return value.strip()
-    return unicodedata.normalize("NFC", value.translate(INVISIBLE)).strip()
+        return value.translate(CONTROL).strip() if not value.isprintable() else value.strip()
+    return unicodedata.normalize("NFC", value.translate(INVISIBLE).translate(CONTROL)).strip()
 
 
 def name_key(value: str) -> str:

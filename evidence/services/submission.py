@@ -28,7 +28,11 @@ def self_assessment_submit(
     """The head submits the unit's self-assessment; it is then locked."""
     _head_check(participation=participation, by=by)
     with transaction.atomic():
-        Participation.objects.select_for_update().filter(pk=participation.pk).first()
+        # The participation's own row only: its ordering joins the year, whose row would
+        # then be locked FOR UPDATE against the writes that share it.
+        Participation.objects.select_for_update(of=("self",)).filter(
+            pk=participation.pk
+        ).order_by().first()
         editable_check(participation=participation, at=at)
         submission = Submission.objects.create(participation=participation, submitted_by=by)
         unit_audit(
@@ -46,7 +50,11 @@ def self_assessment_withdraw(
     """The head takes the submission back to correct it, while the window is open."""
     _head_check(participation=participation, by=by)
     with transaction.atomic():
-        Participation.objects.select_for_update().filter(pk=participation.pk).first()
+        # The participation's own row only: its ordering joins the year, whose row would
+        # then be locked FOR UPDATE against the writes that share it.
+        Participation.objects.select_for_update(of=("self",)).filter(
+            pk=participation.pk
+        ).order_by().first()
         window_check(participation=participation, at=at)
         submission = Submission.objects.filter(participation=participation).first()
         if submission is None:

@@ -50,7 +50,11 @@ def quota_usage(participation: Participation) -> tuple[int, int]:
 def quota_check(*, participation: Participation, sha256: str, size: int, name: str) -> None:
     """Refuse a file that would take the unit past its yearly quota (taken under a lock on
     the unit's participation, so two uploads cannot both pass)."""
-    Participation.objects.select_for_update().filter(pk=participation.pk).first()
+    # Only the participation's own row (`of`, no ordering joins): a join to the year would
+    # lock the year's row FOR UPDATE and deadlock with the writes sharing it.
+    Participation.objects.select_for_update(of=("self",), no_key=True).filter(
+        pk=participation.pk
+    ).order_by().first()
     if EvidenceFile.objects.filter(participation=participation, sha256=sha256).exists():
         return  # stored already: costs nothing more
     used, quota = quota_usage(participation)
