@@ -17,7 +17,6 @@ Server CPU is user + system time from /proc, before and after.
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from . import table
+from .pages import django_env  # the same production-like environment as the page benchmark
 from .servers import NGINX, Gunicorn, Nginx
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,19 +39,6 @@ LOGINS = 100
 CLIENTS = 10
 ZIP = "/bao-cao/2022/tron-bo.zip"
 STATIC_FILE = "/static/css/parindex.css"
-
-
-def django_env(tmp: Path, database: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=f"sqlite:///{database}",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SETTINGS_MODULE="parindex.settings",
-        PARINDEX_MEDIA_ROOT=str(tmp / "media"),
-    )
-    return env
 
 
 def children(pid: int) -> set[int]:

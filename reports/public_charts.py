@@ -48,7 +48,7 @@ def ranking_bars(rows: list[tuple[str, Decimal, Decimal]], *, title: str) -> str
         )
     for place, (label, index, band) in enumerate(rows):
         y = top + place * row_height
-        length = bar_width * float(min(index, Decimal(100))) / 100  # drawing only
+        length = bar_width * min(index, Decimal(100)) / 100  # a Decimal, printed with 1 place
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
             f"{escape(label)}</text>"
@@ -88,8 +88,8 @@ def history_line(points: list[tuple[int, Decimal, int]], *, title: str) -> str:
             return left + (width - left - right) / 2
         return left + (width - left - right) * (year - min(years)) / span
 
-    def y(index: Decimal) -> float:
-        return top + (height - top - bottom) * float((Decimal(100) - index) / (Decimal(100) - low))
+    def y(index: Decimal) -> Decimal:
+        return top + (height - top - bottom) * (Decimal(100) - index) / (Decimal(100) - low)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '

@@ -120,8 +120,6 @@ def test_two_workers_running_at_the_same_moment_tell_each_event_once(mailoutbox)
         pytest.skip("concurrent workers need PostgreSQL (CI runs this on it)")
     import threading
 
-    from django.db import connection
-
     from notifications.services import reminders_send
     from tests.appraisal.personas import build_world
     from tests.personas import person
