@@ -114,6 +114,19 @@ class UnitResult(models.Model):
     )
     self_review = models.JSONField("lĩnh vực phải kiểm điểm", default=list, blank=True)
     warnings = models.JSONField("cảnh báo", default=list, blank=True)
+    band_name = models.CharField("tên nhóm", max_length=100, blank=True)
+    # DOMAIN §8 lineage: index − the predecessors' (full precision), null for a new unit;
+    # `predecessors`: [{"year", "code", "name"}] of the units compared with.
+    index_change = models.DecimalField(
+        "thay đổi chỉ số (điểm %)", max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    predecessors = models.JSONField("so sánh với", default=list, blank=True)
+    # DOMAIN §8 SIPAS: null when the unit has no counted SIPAS answer.
+    sipas_index = models.DecimalField("chỉ số hài lòng (%)", **FULL, null=True, blank=True)
+    sipas_rank = models.PositiveSmallIntegerField("xếp hạng hài lòng", null=True, blank=True)
+    sipas_counted = models.PositiveIntegerField("số câu trả lời tính", null=True, blank=True)
+    sipas_low = models.DecimalField("cận dưới 95 %", **FULL, null=True, blank=True)
+    sipas_high = models.DecimalField("cận trên 95 %", **FULL, null=True, blank=True)
 
     class Meta:
         verbose_name = "kết quả đơn vị"
@@ -137,6 +150,9 @@ class AreaResult(models.Model):
     score = models.DecimalField("điểm", **FULL)
     max_points = models.DecimalField("điểm tối đa", **FULL)
     index = models.DecimalField("chỉ số (%)", **FULL, null=True, blank=True)
+    change = models.DecimalField(
+        "thay đổi (điểm %)", max_digits=12, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "kết quả lĩnh vực"
@@ -145,6 +161,36 @@ class AreaResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_result} – lĩnh vực {self.criterion.code}"
+
+
+class BlockResult(models.Model):
+    """A block's pooled figures in one revision (DOMAIN §8); block None: the province's."""
+
+    computation = models.ForeignKey(
+        Computation,
+        on_delete=models.CASCADE,
+        related_name="block_results",
+        verbose_name="lần tính",
+    )
+    block = models.ForeignKey(
+        "units.Block", on_delete=models.PROTECT, null=True, blank=True, verbose_name="khối"
+    )
+    sipas_index = models.DecimalField("chỉ số hài lòng (%)", **FULL, null=True, blank=True)
+    sipas_counted = models.PositiveIntegerField("số câu trả lời tính", default=0)
+    sipas_low = models.DecimalField("cận dưới 95 %", **FULL, null=True, blank=True)
+    sipas_high = models.DecimalField("cận trên 95 %", **FULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả khối"
+        verbose_name_plural = "kết quả khối"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["computation", "block"], name="unique_block_result_per_revision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.computation} – {self.block or 'toàn tỉnh'}"
 
 
 class Assignment(models.Model):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from units.models import Block, Unit
+from units.models import Block, Unit, UnitKind
 
 POINTS = {"max_digits": 8, "decimal_places": 3}
 
@@ -50,6 +50,9 @@ class Year(models.Model):
     explanation_opens = models.DateTimeField("mở giải trình", null=True, blank=True)
     explanation_closes = models.DateTimeField("đóng giải trình", null=True, blank=True)
     published_on = models.DateField("ngày công bố", null=True, blank=True)
+    # The province or city the year belongs to (Hải Dương until 2022, Hải Phòng from 2025):
+    # blank means settings.PARINDEX_PROVINCE.
+    province = models.CharField("tỉnh, thành phố", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "năm đánh giá"
@@ -123,6 +126,11 @@ class Participation(models.Model):
     name = models.CharField("tên đơn vị", max_length=200)
     head_title = models.CharField("chức danh người đứng đầu", max_length=200, blank=True)
     head_name = models.CharField("họ tên người đứng đầu", max_length=200, blank=True)
+    # Blank: the block's kind (INTERFACES §2 `units.kind`).
+    kind = models.CharField("loại đơn vị", max_length=10, choices=UnitKind.choices, blank=True)
+    # As the workbook writes it (INTERFACES §2 `units.predecessors`): blank, no lineage given
+    # (compare by code); `-`, none; else `2022:A6;2022:A11` (appraisal/lineage.py parses it).
+    predecessors = models.CharField("đơn vị tiền thân", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "đơn vị tham gia"
@@ -151,6 +159,7 @@ class Criterion(models.Model):
     class Kind(models.TextChoices):
         NORMAL = "normal", "Thường"
         DEDUCTION = "deduction", "Điểm trừ"
+        BONUS = "bonus", "Điểm thưởng"
 
     year = models.ForeignKey(
         Year, on_delete=models.CASCADE, related_name="criteria", verbose_name="năm"
@@ -234,6 +243,7 @@ class BlockRules(models.Model):
     self_review = models.CharField(
         "lĩnh vực phải kiểm điểm (mã:ngưỡng)", max_length=200, default="3:75;7:75"
     )
+    band_names = models.CharField("tên nhóm (mỗi ngưỡng một tên)", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "quy tắc xếp nhóm, xếp loại"

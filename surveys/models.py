@@ -80,6 +80,7 @@ class Question(models.Model):
     scale = models.ForeignKey(Scale, on_delete=models.PROTECT, verbose_name="thang đo")
     groups = models.ManyToManyField(RespondentGroup, verbose_name="nhóm được hỏi")
     text = models.TextField("nội dung câu hỏi", blank=True)
+    sipas = models.BooleanField("thuộc Chỉ số hài lòng (SIPAS)", default=False)
 
     class Meta:
         verbose_name = "câu hỏi"

@@ -2,11 +2,33 @@ from django.conf import settings
 from django.db import models
 
 
+class UnitKind(models.TextChoices):
+    """What a unit is (INTERFACES §2 `kind`); the head's title follows it (DOMAIN §8)."""
+
+    SO = "so", "Sở, ban, ngành"
+    HUYEN = "huyen", "Huyện, thị xã, thành phố"
+    XA = "xa", "Xã"
+    PHUONG = "phuong", "Phường"
+    DAC_KHU = "dac_khu", "Đặc khu"
+
+
+HEAD_TITLES = {
+    UnitKind.SO: "Giám đốc",
+    UnitKind.HUYEN: "Chủ tịch UBND huyện",
+    UnitKind.XA: "Chủ tịch UBND xã",
+    UnitKind.PHUONG: "Chủ tịch UBND phường",
+    UnitKind.DAC_KHU: "Chủ tịch UBND đặc khu",
+}
+
+
 class Block(models.Model):
-    """A group of units ranked separately (A: sở, ban, ngành; B: UBND cấp huyện; C: cấp xã)."""
+    """A group of units ranked separately, of one or several kinds (DOMAIN §1, §8)."""
 
     code = models.CharField("mã khối", max_length=8, unique=True)
     name = models.CharField("tên khối", max_length=200)
+    kind = models.CharField(
+        "loại đơn vị mặc định", max_length=10, choices=UnitKind.choices, blank=True
+    )
 
     class Meta:
         verbose_name = "khối"
