@@ -4,10 +4,11 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: install run test bench lint format migrations-check demo-logins
 
-install: .venv/.installed local.env node_modules/axe-core
+install: .venv/.installed local.env node_modules/.installed
 
-# axe-core for the accessibility browser tests (tests/a11y/), pinned in package-lock.json.
-node_modules/axe-core: package.json package-lock.json
+# axe-core and the Nu HTML Checker for the accessibility browser tests (tests/a11y/),
+# pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 

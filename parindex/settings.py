@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG only: the Vietnamese 404 page instead of Django's English technical one.
+    "kernel.not_found.debug_not_found_middleware",
     # A new account signed in with a password it did not choose sets its own first.
     "accounts.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,6 +191,11 @@ PARINDEX_PROVINCE = env_str("PARINDEX_PROVINCE", "Hải Dương")
 
 # Evidence files live outside any static root and are served only through permission checks.
 MEDIA_ROOT = Path(env_str("PARINDEX_MEDIA_ROOT", str(BASE_DIR / "media"))).resolve()
+# Behind nginx (deploy/nginx/nginx.conf.template), the URL prefix of its `internal` location
+# over MEDIA_ROOT: a stored document is then answered with `X-Accel-Redirect` once Django
+# has checked who may have it, and nginx sends the bytes (no gunicorn worker waits on a slow
+# downloader). Blank (runserver, the tests without nginx): Django streams the file itself.
+PARINDEX_ACCEL_REDIRECT = env_str("PARINDEX_ACCEL_REDIRECT", "")
 
 MB = 1024 * 1024
 # Request bodies (kernel/body_limits.py; the same caps in deploy/nginx/nginx.conf.template):
@@ -252,7 +259,7 @@ if not DEBUG:
 
 # Celery: with no REDIS_URL every job runs in-process (INTERFACES.md §1).
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False  # failures are recorded on the Job row, as with a worker
 CELERY_TASK_IGNORE_RESULT = True

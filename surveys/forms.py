@@ -112,6 +112,11 @@ class QuestionForm(forms.Form):
     text = forms.CharField(
         label="Nội dung câu hỏi", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    sipas = forms.BooleanField(
+        label="Thuộc Chỉ số hài lòng (SIPAS)",
+        required=False,
+        help_text="Câu trả lời của câu hỏi này được tính vào Chỉ số hài lòng của đơn vị.",
+    )
 
     def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,7 @@ def question_save(
     scale: Scale,
     groups: Iterable[RespondentGroup],
     text: str = "",
+    sipas: bool = False,
 ) -> Question:
     """Create or change the question of a survey leaf.
 
@@ -68,7 +69,7 @@ def question_save(
         year_lock_for_write(year)
         if question is None:
             question = Question(criterion=criterion)
-        question.scale, question.text = scale, text
+        question.scale, question.text, question.sipas = scale, text, sipas
         question.save()
         question.groups.set(groups)
     return question

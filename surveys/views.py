@@ -293,7 +293,12 @@ def question_edit(request, year: int, criterion: int):
     question = Question.objects.filter(criterion=leaf).first()
     initial = {}
     if question is not None:
-        initial = {"scale": question.scale, "groups": question.groups.all(), "text": question.text}
+        initial = {
+            "scale": question.scale,
+            "groups": question.groups.all(),
+            "text": question.text,
+            "sipas": question.sipas,
+        }
     form = QuestionForm(request.POST or None, initial=initial, year=year_obj)
     if _published_post(request, year_obj) and form.is_valid():
         try:

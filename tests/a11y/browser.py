@@ -92,6 +92,7 @@ class PageAudit:
     viewport: int = NARROW
     tables: list[dict] = field(default_factory=list)
     culprits: list[str] = field(default_factory=list)
+    html: str = ""  # the page as the server sent it, for the HTML checker
 
 
 def view_of(path: str) -> str | None:
@@ -165,7 +166,9 @@ def audit_role(browser, base: str, role: str, password: str, extra: list[str]) -
             continue
         seen_views.add(view)
         started = time.monotonic()
-        audits.append(audit_page(page, role, url))
+        audit = audit_page(page, role, url)
+        audit.html = response.text()
+        audits.append(audit)
         print(f"[a11y] {role} {url} {time.monotonic() - started:.1f} s", flush=True)
         for link in links_of(page):
             if link not in queued and (view_of(link) or link) not in seen_views:

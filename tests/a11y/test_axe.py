@@ -35,6 +35,7 @@ from tests.evidence.conftest import pdf_file
 from tests.personas import PASSWORD, Y_TE, person
 
 from .browser import PageAudit, audit_role, in_browser
+from .html_checker import html_errors
 
 # django_db: the session sets up the test database for this module too.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
@@ -191,3 +192,14 @@ def test_every_page_reflows_at_320_px_with_tables_in_their_own_focusable_box(aud
 
     assert not wide, "wider than 320 px:\n" + "\n".join(wide)
     assert not boxed, "tables outside a focusable, named scroll box:\n" + "\n".join(boxed)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_every_page_is_valid_html_by_the_nu_checker(audits, phase):
+    """Issue 16, Build 1: the same pages through the Nu HTML Checker, htmx attributes aside."""
+    pages = {}
+    for audit in audits[phase]:
+        pages.setdefault(audit.view, (f"{audit.role} {audit.url}", audit.html))
+    assert all(html for _label, html in pages.values())
+    errors = html_errors(list(pages.values()))
+    assert not errors, "HTML errors:\n" + "\n".join(errors)

@@ -1,6 +1,7 @@
 """The questionnaire editor: scales, questions on survey leaves, groups, plan, blank ballots."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -95,6 +96,22 @@ def test_question_on_a_survey_leaf_is_saved(client, home_affairs):
     assert response.status_code == 302
     question = Question.objects.get(criterion=leaf("2.2"))
     assert (question.text, list(question.groups.all())) == ("SIPAS?", [hdnd])
+    assert not question.sipas
+
+
+def test_a_question_is_marked_for_the_satisfaction_index_and_unmarked(client, home_affairs):
+    """DOMAIN §8: the questions of the SIPAS index are marked on the question's page."""
+    client.force_login(home_affairs)
+    url = reverse("surveys:question_edit", args=[2022, leaf("2.2").pk])
+    form = {"scale": Scale.objects.get(code="muc4").pk, "text": "Hài lòng?"}
+    form["groups"] = [RespondentGroup.objects.get(code="hdnd").pk]
+    assert client.post(url, {**form, "sipas": "on"}).status_code == 302
+    assert Question.objects.get(criterion=leaf("2.2")).sipas
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="checkbox" name="sipas"[^>]* checked', page)
+    assert "<legend>Nhóm đối tượng được hỏi</legend>" in page
+    assert client.post(url, form).status_code == 302
+    assert not Question.objects.get(criterion=leaf("2.2")).sipas
 
 
 def test_question_on_an_evidence_leaf_is_not_found(client, home_affairs):
