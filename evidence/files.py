@@ -9,6 +9,7 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 
+from kernel.text import size_text
 from kernel.zipguard import zip_refusal
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -64,7 +65,7 @@ def evidence_check(uploaded_file) -> tuple[str, str, int]:
     size = uploaded_file.size
     if size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
-            f"Tệp '{uploaded_file.name}' dung lượng {size / 1048576:.1f} MB, vượt quá 20 MB."
+            f"Tệp '{uploaded_file.name}' dung lượng {size_text(size)}, vượt quá 20 MB."
         )
     if size == 0:
         raise ValidationError(f"Tệp '{uploaded_file.name}' rỗng.")

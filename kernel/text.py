@@ -155,3 +155,11 @@ def _each(raw: bytes) -> Iterable[bytes]:
 
 def encoding_label(encoding: str) -> str:
     return ENCODING_NAMES.get(encoding, encoding)
+
+
+def size_text(size: int) -> str:
+    """`1,5 GB`, `20,0 MB`, `12 KB`: comma decimals, as every page and message writes sizes."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}".replace(".", ",")
+    return f"{max(round(size / 1024), 1 if size else 0)} KB"

@@ -19,6 +19,7 @@ from evidence.access import leaf_scope
 from evidence.files import evidence_check
 from evidence.models import EvidenceFile, Score
 from kernel.audit import audit_record
+from kernel.text import size_text
 
 from .common import editable_check, leaf_check, score_locked, unit_audit
 
@@ -29,14 +30,6 @@ class UploadRateExceeded(ValidationError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
-
-
-def size_text(size: int) -> str:
-    """`1,5 GB`, `20,0 MB`, `12 KB`: comma decimals, as every page writes them."""
-    for unit, factor in (("GB", 1024**3), ("MB", 1024**2)):
-        if size >= factor:
-            return f"{size / factor:.1f} {unit}".replace(".", ",")
-    return f"{max(size // 1024, 1 if size else 0)} KB"
 
 
 def quota_usage(participation: Participation) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from django import template
 
 from criteria.rules import format_decimal
 from evidence.selectors import person_name
+from kernel.text import size_text
 
 register = template.Library()
 
@@ -18,9 +19,7 @@ def points(value) -> str:
 
 @register.filter
 def filesize(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1048576:.1f} MB".replace(".", ",")
+    return size_text(max(size, 1))
 
 
 @register.filter

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from kernel.text import EncodingSniffer, formula_error, name_key, text_clean
+from kernel.text import EncodingSniffer, formula_error, name_key, size_text, text_clean
 
 
 def test_nfd_from_a_mac_becomes_nfc():
@@ -159,3 +159,30 @@ def test_the_data_migration_cleans_stored_names_and_codes(db):
     assert Unit.objects.get(code="A1").name == "Sở Y tế"
     # Cleaning would collide with A1: left for an officer to resolve, not merged silently.
     assert Unit.objects.filter(code="A1\u200b").exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (0, "0 KB"),
+        (1, "1 KB"),
+        (1536, "2 KB"),
+        (30 * 1024**2, "30,0 MB"),
+        (int(1.5 * 1024**3), "1,5 GB"),
+    ],
+)
+def test_sizes_are_written_with_a_decimal_comma_everywhere(size, shown):
+    """Issue 16, Build 8: one number format ("30,0 MB", never "30.0 MB" beside "19,5 MB")."""
+    assert size_text(size) == shown
+
+
+def test_an_oversized_evidence_file_is_refused_with_its_size_in_the_one_format():
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.files import evidence_check
+
+    big = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4\n" + b"0" * (30 * 1024**2))
+    with pytest.raises(ValidationError) as refusal:
+        evidence_check(big)
+    assert "dung lượng 30,0 MB, vượt quá 20 MB" in refusal.value.messages[0]
