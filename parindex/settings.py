@@ -292,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.reminders_send_task",
         "schedule": 15 * 60,
     },
+    # Failed sign-ins older than AXES_FAILURE_LOG_KEEP_DAYS are dropped once a day.
+    "prune-access-failure-logs": {
+        "task": "kernel.tasks.access_failure_logs_prune_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # Email: Django's SMTP backend, configured by the usual variables; the console in development.
@@ -348,6 +353,7 @@ AXES_CLIENT_IP_CALLABLE = client_ip
 AXES_HANDLER = "kernel.login_throttle.AddressThrottleHandler"
 AXES_LOCKOUT_CALLABLE = "kernel.login_throttle.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_FAILURE_LOG_KEEP_DAYS = int(env_str("PARINDEX_FAILED_LOGINS_KEEP_DAYS", "30"))
 ADDRESS_FAILURE_LIMIT = int(env_str("PARINDEX_ADDRESS_FAILURES_PER_HOUR", "50"))
 ADDRESS_FAILURE_WINDOW_MINUTES = 60
 
