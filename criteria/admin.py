@@ -5,6 +5,7 @@ from django.utils import timezone
 from kernel.text import text_clean
 
 from .models import BlockRules, Criterion, Participation, Year
+from .rules import LineageError, format_lineage, parse_band_names, parse_bands, parse_lineage
 
 # The year's windows in order (DOMAIN §3): each opens when the one before has closed.
 WINDOWS = {"self_assessment": "tự đánh giá", "appraisal": "thẩm định", "explanation": "giải trình"}
@@ -47,8 +48,29 @@ class YearForm(forms.ModelForm):
         return cleaned
 
 
+class BlockRulesForm(forms.ModelForm):
+    """The thresholds and their names, checked as the workbook's rules sheet checks them."""
+
+    def clean(self):
+        cleaned = super().clean()
+        bands = cleaned.get("bands")
+        if bands is None or "bands" in self.errors:
+            return cleaned
+        try:
+            parse_bands(bands)
+        except ValueError as error:
+            self.add_error("bands", f"Ngưỡng nhóm: {error}.")
+            return cleaned
+        try:
+            cleaned["band_names"] = ";".join(parse_band_names(cleaned.get("band_names"), bands))
+        except ValueError as error:
+            self.add_error("band_names", f"Tên nhóm: {error}.")
+        return cleaned
+
+
 class BlockRulesInline(admin.TabularInline):
     model = BlockRules
+    form = BlockRulesForm
     extra = 0
 
 
@@ -65,6 +87,7 @@ class YearAdmin(admin.ModelAdmin):
         "appraisal_opens",
         "appraisal_closes",
         "published_on",
+        "province",
     ]
     list_filter = ["status"]
     # Only the services move a year along (publication is the council's page, publish_year),
@@ -73,12 +96,47 @@ class YearAdmin(admin.ModelAdmin):
     inlines = [BlockRulesInline]
 
 
+class ParticipationForm(forms.ModelForm):
+    """The predecessors checked as the workbook import checks them (DOMAIN §8): the
+    notation, earlier years only, and in a year stored here one of its units."""
+
+    def clean(self):
+        cleaned = super().clean()
+        year, text = cleaned.get("year"), cleaned.get("predecessors")
+        if year is None or text is None:
+            return cleaned
+        try:
+            lineage = parse_lineage(text, year=year.year)
+        except LineageError as error:
+            self.add_error("predecessors", str(error))
+            return cleaned
+        unknown = [
+            reference
+            for reference in lineage or ()
+            if Year.objects.filter(year=reference.year).exists()
+            and not Participation.objects.filter(
+                year__year=reference.year, unit__code=reference.code
+            ).exists()
+        ]
+        if unknown:
+            self.add_error(
+                "predecessors",
+                " ".join(
+                    f"Đơn vị tiền thân “{r}”: năm {r.year} không có đơn vị mã “{r.code}”."
+                    for r in unknown
+                ),
+            )
+        cleaned["predecessors"] = format_lineage(lineage)
+        return cleaned
+
+
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
+    form = ParticipationForm
     year_path = "year"
     unit_path = "unit__code"
-    list_display = ["year", "unit", "block", "name", "head_title"]
-    list_filter = ["year", "block"]
+    list_display = ["year", "unit", "block", "name", "kind", "head_title", "predecessors"]
+    list_filter = ["year", "block", "kind"]
     search_fields = ["unit__code", "name"]
 
 

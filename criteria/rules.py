@@ -1,6 +1,8 @@
 """The workbook's notation for numbers and rules (INTERFACES.md §2), parsed and written."""
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 HUNDRED = Decimal(100)
@@ -12,6 +14,8 @@ DEFAULT_RULES = {
     "hoan_thanh": "65;50",
     "self_review": "3:75;7:75",
 }
+# Rules a block may leave out (blank: none), beyond DEFAULT_RULES.
+OPTIONAL_RULES = {"band_names": ""}
 
 
 def parse_decimal(value) -> Decimal:
@@ -59,6 +63,27 @@ def parse_bands(text: str) -> tuple[Decimal, ...]:
     if any(b < 0 or b > 100 for b in bands):
         raise ValueError("ngưỡng nhóm phải trong khoảng 0…100")
     return bands
+
+
+def parse_band_names(text: str, bands: str | None = None) -> tuple[str, ...]:
+    """`Xuất sắc;Tốt;Khá`: one name per threshold of `bands` (DOMAIN §8), blank → none."""
+    names = tuple(part.strip() for part in str(text or "").split(";"))
+    if names == ("",):
+        return ()
+    if any(not name for name in names):
+        raise ValueError("tên nhóm không được để trống giữa hai dấu “;”, ví dụ Xuất sắc;Tốt;Khá")
+    if len(set(names)) != len(names):
+        raise ValueError("các tên nhóm phải khác nhau")
+    if any(len(name) > 100 for name in names):
+        raise ValueError("mỗi tên nhóm dài tối đa 100 ký tự")
+    if bands is not None:
+        count = len(parse_bands(bands))
+        if count != len(names):
+            raise ValueError(
+                f"có {len(names)} tên nhóm nhưng {count} ngưỡng nhóm ({bands}): "
+                "mỗi ngưỡng một tên, theo thứ tự từ cao xuống thấp"
+            )
+    return names
 
 
 def parse_class_rule(text: str) -> tuple[Decimal, Decimal]:
@@ -126,3 +151,64 @@ def rubric_points(rubric: Sequence[tuple[Decimal, Decimal]], value: Decimal) -> 
         if value >= threshold:
             return points
     return Decimal(0)
+
+
+# The `predecessors` notation (INTERFACES §2 `units.predecessors`, DOMAIN §8), where the
+# participation that stores it lives, so that the admin (which may not import the engine)
+# checks it as the workbook does. appraisal.lineage reads the same notation.
+NONE_MARK = "-"
+REFERENCE = re.compile(r"^(\d{4}):(\S+)$")
+
+
+class LineageError(ValueError):
+    """A malformed `predecessors` cell; the message is Vietnamese and names the fault."""
+
+
+@dataclass(frozen=True, order=True)
+class Reference:
+    """`YEAR:CODE`: a unit of an earlier year."""
+
+    year: int
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.year}:{self.code}"
+
+
+def parse_lineage(text: str | None, *, year: int | None = None) -> tuple[Reference, ...] | None:
+    """Blank → None (no lineage given), `-` → () (none), else the references; with `year`,
+    every reference must be to an earlier year."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text == NONE_MARK:
+        return ()
+    references: list[Reference] = []
+    for part in (piece.strip() for piece in text.split(";")):
+        if not part:
+            continue
+        if part == NONE_MARK:
+            raise LineageError("“-” (không có đơn vị tiền thân) không đi cùng mã đơn vị khác.")
+        match = REFERENCE.match(part)
+        if match is None:
+            raise LineageError(
+                f"“{part}” không đúng dạng NĂM:MÃ (ví dụ 2022:A6), các mục cách nhau bằng “;”."
+            )
+        reference = Reference(int(match[1]), match[2])
+        if year is not None and reference.year >= year:
+            raise LineageError(f"Đơn vị tiền thân “{part}” phải thuộc một năm trước năm {year}.")
+        if reference in references:
+            raise LineageError(f"Đơn vị tiền thân “{part}” được ghi hai lần.")
+        references.append(reference)
+    if not references:
+        raise LineageError("Không đọc được đơn vị tiền thân nào; để trống hoặc ghi “-”.")
+    return tuple(references)
+
+
+def format_lineage(lineage: tuple[Reference, ...] | None) -> str:
+    """The inverse of `parse_lineage`: None → "", () → "-"."""
+    if lineage is None:
+        return ""
+    if not lineage:
+        return NONE_MARK
+    return ";".join(str(reference) for reference in lineage)

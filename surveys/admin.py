@@ -35,8 +35,8 @@ class ScaleAdmin(admin.ModelAdmin):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     year_path = "criterion__year"
-    list_display = ["criterion", "scale", "text"]
-    list_filter = ["criterion__year", "criterion__block"]
+    list_display = ["criterion", "scale", "sipas", "text"]
+    list_filter = ["criterion__year", "criterion__block", "sipas"]
     raw_id_fields = ["criterion"]
     filter_horizontal = ["groups"]
 

@@ -44,10 +44,12 @@ class CleanTextForm(forms.ModelForm):
 @admin.register(Block)
 class BlockAdmin(admin.ModelAdmin):
     form = CleanTextForm
-    # A block's code and name print on the published ranking of every year it took part in.
+    # A block's code and name print on the published ranking of every year it took part in;
+    # its kind is the default kind of its units there, which their comparisons follow.
     year_path = "participation_set__year"
-    frozen_fields = ("code", "name")
-    list_display = ["code", "name"]
+    frozen_fields = ("code", "name", "kind")
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
 
 
 @admin.register(Unit)

@@ -5,7 +5,8 @@
 
 The archive is a zip: `manifest.json` (format, year, every other member's SHA-256 and size),
 `year.xlsx` (the year workbook, written by the year workbook export), `results.json` (the
-results document, when the year has results), `evidence.json` (what each evidence file
+results document, when the year has results; the manifest's `stored_results` holds the
+stored figures beyond it at full precision), `evidence.json` (what each evidence file
 belongs to) and the files themselves as `evidence/<n>.<kind>`.
 
 Import checks the whole archive first (member names, sizes, every checksum, the workbook,
@@ -19,6 +20,7 @@ anything fails.
     verify.py    archive_verify and every check made before anything is written
     evidence.py  evidence.json checked: the files and explanations to re-create
     load.py      archive_import: the one transaction, and the results comparison
+    stored.py    the stored results beyond results.json (DOMAIN §8), in the manifest
 """
 
 from .export import ArchiveSummary, archive_export

@@ -37,6 +37,8 @@ from .format import (
     HashingReader,
     rank_change_base,
 )
+from .stored import KEY as STORED_RESULTS
+from .stored import stored_results_of
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def _archive_write(year: Year, out: Path, scratch: Path) -> tuple[dict[str, int]
             # results still match the scores (an open year may have changed since).
             "rank_change_base": earlier,
             "results_current": results_are_current(year) if has_results else None,
+            # The stored results beyond results.json, at full precision (stored.py).
+            STORED_RESULTS: stored_results_of(computed_revision(year)) if has_results else None,
             "members": [
                 {"name": name, "sha256": digest, "size": size}
                 for name, (digest, size) in members.items()

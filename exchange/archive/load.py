@@ -28,6 +28,7 @@ from ..workbook import YearData, year_data_write
 from .carried import archive_carries
 from .evidence import EvidencePlan, ExplanationRecord, FileRecord
 from .format import MANIFEST, RESULTS, HashingReader, rank_change_base
+from .stored import comparisons_restore, stored_differences
 from .verify import Verified, archive_check
 
 logger = logging.getLogger(__name__)
@@ -247,22 +248,43 @@ def _results_import(year: Year, verified: Verified, summary: ImportSummary) -> N
         return
     results_compute(year=year)
     base, archived_base = rank_change_base(year), manifest.get("rank_change_base")
-    if base != archived_base:
+    against = f"so với năm {archived_base}" if archived_base else "không có năm trước"
+    stored, computation = verified.stored, computed_revision(year)
+    differences = []
+    if stored is not None:
+        kept = comparisons_restore(
+            year=year, computation=computation, stored=stored, same_base=base == archived_base
+        )
+        if kept and base != archived_base:
+            summary.results_note = (
+                f"thay đổi thứ hạng giữ theo kho lưu trữ ({against}; năm gần nhất đã tính ở "
+                f"đây: {base or 'không có'}), cùng thay đổi chỉ số và các đơn vị so sánh "
+                f"của {len(kept)} đơn vị"
+            )
+        elif kept:
+            summary.results_note = (
+                f"thay đổi thứ hạng, thay đổi chỉ số và các đơn vị so sánh của {len(kept)} "
+                "đơn vị giữ theo kho lưu trữ (đơn vị tiền thân thuộc năm chưa có kết quả ở đây)"
+            )
+        differences = stored_differences(computation=computation, stored=stored)
+    elif base != archived_base:
         # Rank changes compare with a year this installation does not have (or has another
         # of): the published ones are kept, everything else must be reproduced.
         for block in archived["blocks"]:
             for unit in block["units"]:
                 UnitResult.objects.filter(
-                    computation=computed_revision(year), participation__unit__code=unit["code"]
+                    computation=computation, participation__unit__code=unit["code"]
                 ).update(rank_change=unit.get("rank_change"))
-        against = f"so với năm {archived_base}" if archived_base else "không có năm trước"
         summary.results_note = (
             f"thay đổi thứ hạng giữ theo kho lưu trữ ({against}; "
             f"năm gần nhất đã tính ở đây: {base or 'không có'})"
         )
     # Compared as results.json would hold it, read back.
     recomputed = json.loads(results_json(results_document(year)))
-    differences = results_differences(archived, recomputed)
+    if stored is None:
+        # Written before DOMAIN §8: its document has none of the keys added since.
+        recomputed = trimmed_like(recomputed, archived)
+    differences = results_differences(archived, recomputed) + differences
     if differences:
         shown = differences[:MAX_ERRORS_SHOWN]
         if len(differences) > len(shown):
@@ -271,6 +293,15 @@ def _results_import(year: Year, verified: Verified, summary: ImportSummary) -> N
             [f"{RESULTS}: kết quả tính lại khác kết quả trong kho lưu trữ:", *shown]
         )
     summary.results_units = sum(len(block["units"]) for block in recomputed["blocks"])
+
+
+def trimmed_like(value, like):
+    """`value` without the keys `like` does not have, at every level they share."""
+    if isinstance(value, dict) and isinstance(like, dict):
+        return {key: trimmed_like(item, like[key]) for key, item in value.items() if key in like}
+    if isinstance(value, list) and isinstance(like, list) and len(value) == len(like):
+        return [trimmed_like(item, other) for item, other in zip(value, like, strict=True)]
+    return value
 
 
 def results_differences(archived: dict, recomputed: dict) -> list[str]:

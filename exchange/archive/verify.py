@@ -39,6 +39,7 @@ from .format import (
     member_name_problem,
     member_size_limit,
 )
+from .stored import StoredResults, stored_results_check
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Verified:
     evidence: dict
     results: dict | None
     manifest_size: int
+    stored: StoredResults | None = None  # None: an archive written before DOMAIN §8
 
 
 def archive_check(
@@ -74,6 +76,8 @@ def archive_check(
             verified.evidence, year=year, members=verified.members, data=data
         )
         errors += plan_errors + status_check(verified, data) + results_check(verified, data)
+        verified.stored, stored_errors = stored_results_check(verified.manifest, data.units)
+        errors += stored_errors
         if not plan_errors:
             target = year_target_check(data=data, replace=replace, carried=archive_carries(plan))
             errors += [f"{WORKBOOK}: {line}" for line in target]

@@ -11,7 +11,8 @@ Reading (calamine) → validation into plain data, every error collected as
 
     columns.py            the sheets and their columns (bench/ and tests/ read them too)
     read.py, cells.py     the sheets as numbered rows; one row's cells parsed
-    validate.py           the order of the checks; the year, blocks, rules and units sheets
+    validate.py           the order of the checks; the year and rules sheets
+    validate_units.py     the blocks and units sheets: kinds, predecessors (DOMAIN §8)
     validate_criteria.py  the criteria tree and the scores
     validate_surveys.py   groups, scales, questions; the codes ballots are checked against
     year_data.py          the plain data validation gives

@@ -9,8 +9,8 @@ from surveys.ballots import BALLOT_COLUMNS
 SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "year": (("key", "value"), ()),
     "rules": (("block", "key", "value"), ()),
-    "blocks": (("code", "name"), ()),
-    "units": (("block", "code", "name"), ("head_title", "head_name")),
+    "blocks": (("code", "name"), ("kind",)),
+    "units": (("block", "code", "name"), ("head_title", "head_name", "kind", "predecessors")),
     "criteria": (
         ("block", "code", "name"),
         ("max_points", "method", "counts_for_classification", "kind", "rubric"),
@@ -29,7 +29,7 @@ SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "groups": (("code", "name"), ()),
     "scales": (("scale", "option", "label", "coefficient"), ("counted",)),
-    "questions": (("block", "criterion", "scale", "groups"), ("text",)),
+    "questions": (("block", "criterion", "scale", "groups"), ("text", "sipas")),
     "ballots": (BALLOT_COLUMNS, ()),
 }
 REQUIRED_SHEETS = ("year", "blocks", "units", "criteria")

@@ -16,7 +16,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 
 from criteria.models import BlockRules, Criterion, Participation, Year
-from criteria.rules import DEFAULT_RULES, format_rubric
+from criteria.rules import DEFAULT_RULES, OPTIONAL_RULES, format_rubric
 from evidence.models import Score
 from kernel.ordering import unit_code_key
 from kernel.sheets import write_only_cell
@@ -27,7 +27,7 @@ from .cells import LOCAL
 from .columns import COLUMNS
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-RULE_FIELDS = tuple(DEFAULT_RULES)
+RULE_FIELDS = (*DEFAULT_RULES, *OPTIONAL_RULES)
 
 
 def year_workbook_render(*, year: Year) -> tuple[str, str, bytes]:
@@ -114,12 +114,20 @@ def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
     yield "year", _year_rows(year)
     yield (
         "rules",
-        [[rule.block.code, key, getattr(rule, key)] for rule in rules for key in RULE_FIELDS],
+        [
+            [rule.block.code, key, getattr(rule, key)]
+            for rule in rules
+            for key in RULE_FIELDS
+            if key not in OPTIONAL_RULES or getattr(rule, key)
+        ],
     )
-    yield "blocks", [[block.code, block.name] for block in blocks]
+    yield "blocks", [[block.code, block.name, block.kind] for block in blocks]
     yield (
         "units",
-        [[p.block.code, p.unit.code, p.name, p.head_title, p.head_name] for p in participations],
+        [
+            [p.block.code, p.unit.code, p.name, p.head_title, p.head_name, p.kind, p.predecessors]
+            for p in participations
+        ],
     )
     yield "criteria", [_criterion_row(c) for c in criteria]
     yield "scores", _score_rows(year)
@@ -133,6 +141,7 @@ def _sheets(year: Year) -> Iterable[tuple[str, Iterable[list]]]:
 
 
 def _year_rows(year: Year) -> list[list]:
+    province = [["province", year.province]] if year.province else []
     return [
         ["year", year.year],
         ["name", year.name],
@@ -143,6 +152,7 @@ def _year_rows(year: Year) -> list[list]:
         ["explanation_opens", _opens(year.explanation_opens)],
         ["explanation_closes", _closes(year.explanation_closes)],
         ["published_on", year.published_on.isoformat() if year.published_on else None],
+        *province,
     ]
 
 
@@ -220,8 +230,10 @@ def _questions(year: Year) -> list[list]:
     ):
         groups.setdefault(question_id, []).append(code)
     return [
-        [block, code, scale, ";".join(groups.get(pk, [])), text]
-        for pk, block, code, scale, text in Question.objects.filter(criterion__year=year)
+        [block, code, scale, ";".join(groups.get(pk, [])), text, 1 if sipas else None]
+        for pk, block, code, scale, text, sipas in Question.objects.filter(criterion__year=year)
         .order_by("criterion__block__code", "criterion__sort_key")
-        .values_list("pk", "criterion__block__code", "criterion__code", "scale__code", "text")
+        .values_list(
+            "pk", "criterion__block__code", "criterion__code", "scale__code", "text", "sipas"
+        )
     ]

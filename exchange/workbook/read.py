@@ -71,6 +71,8 @@ WORKBOOK_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "counted": ("được tính",),
     "groups": ("các nhóm", "nhóm được hỏi"),
     "text": ("nội dung", "câu hỏi"),
+    "predecessors": ("đơn vị tiền thân", "tiền thân"),
+    "sipas": ("chỉ số hài lòng", "hài lòng"),
 }
 
 

@@ -12,6 +12,8 @@ from criteria.models import Year
 from criteria.phase import frozen_message
 from criteria.rules import (
     DEFAULT_RULES,
+    OPTIONAL_RULES,
+    parse_band_names,
     parse_bands,
     parse_class_rule,
     parse_self_review,
@@ -28,7 +30,8 @@ from .validate_surveys import (
     scales_validate,
     survey_codes_of,
 )
-from .year_data import UnitData, YearData, block_of
+from .validate_units import blocks_validate, units_validate
+from .year_data import YearData, block_of
 
 YEAR_KEYS = (
     "year",
@@ -41,6 +44,8 @@ YEAR_KEYS = (
     "explanation_opens",
     "explanation_closes",
     "published_on",
+    # Optional (DOMAIN §8): the province or city the year belongs to; blank, the installation's.
+    "province",
 )
 WINDOWS = {"self_assessment": "tự đánh giá", "appraisal": "thẩm định", "explanation": "giải trình"}
 RULE_PARSERS = {
@@ -49,8 +54,17 @@ RULE_PARSERS = {
     "tot": parse_class_rule,
     "hoan_thanh": parse_class_rule,
     "self_review": parse_self_review,
+    "band_names": parse_band_names,
 }
-RULE_LENGTHS = {"bands": 60, "xuat_sac": 20, "tot": 20, "hoan_thanh": 20, "self_review": 200}
+RULE_LENGTHS = {
+    "bands": 60,
+    "xuat_sac": 20,
+    "tot": 20,
+    "hoan_thanh": 20,
+    "self_review": 200,
+    "band_names": 300,
+}
+RULE_KEYS = (*DEFAULT_RULES, *OPTIONAL_RULES)
 
 
 def workbook_validate(sheets: dict[str, Rows]) -> tuple[YearData, list[str]]:
@@ -58,9 +72,9 @@ def workbook_validate(sheets: dict[str, Rows]) -> tuple[YearData, list[str]]:
     data = YearData(notes=list(getattr(sheets, "notes", [])))
     errors: list[str] = []
     _year(sheets.get("year", []), data, errors)
-    _blocks(sheets.get("blocks", []), data, errors)
+    blocks_validate(sheets.get("blocks", []), data, errors)
     _rules(sheets.get("rules", []), data, errors)
-    _units(sheets.get("units", []), data, errors)
+    units_validate(sheets.get("units", []), data, errors)
     criteria_validate(sheets.get("criteria", []), data, errors)
     scores_validate(sheets.get("scores", []), data, errors)
     groups_validate(sheets.get("groups", []), data, errors)
@@ -142,6 +156,8 @@ def _year(rows: Rows, data: YearData, errors: list[str]) -> None:
                 data.year = int(value)
         elif key == "name":
             data.name = cells.text("value", required=True, max_length=300)
+        elif key == "province":
+            data.province = cells.text("value", max_length=100)
         elif cell_text(raw):
             texts[key] = cell_text(raw)
             parse = {"published_on": parse_day}.get(
@@ -205,30 +221,16 @@ def _windows(data: YearData, texts: dict[str, str], errors: list[str]) -> None:
         previous = window
 
 
-def _blocks(rows: Rows, data: YearData, errors: list[str]) -> None:
-    first: dict[str, int] = {}
-    for number, row in rows:
-        cells = RowCells("blocks", number, row, errors)
-        code = cells.code("code", max_length=8)
-        name = cells.text("name", required=True, max_length=200)
-        if code in first:
-            cells.error("code", f"mã khối '{code}' lặp lại (dòng {first[code]})")
-        elif code and "code" not in cells.failed:
-            first[code] = number
-            data.blocks[code] = name
-
-
 def _rules(rows: Rows, data: YearData, errors: list[str]) -> None:
     first: dict[tuple[str, str], int] = {}
+    failed: set[tuple[str, str]] = set()
     for number, row in rows:
         cells = RowCells("rules", number, row, errors)
         block = block_of(cells, data)
         key = cells.text("key", required=True)
         value = cells.text("value", required=True)
         if key and key not in RULE_PARSERS:
-            cells.error(
-                "key", f"quy tắc '{key}' không hợp lệ; các quy tắc: {', '.join(DEFAULT_RULES)}"
-            )
+            cells.error("key", f"quy tắc '{key}' không hợp lệ; các quy tắc: {', '.join(RULE_KEYS)}")
             continue
         if value and key:
             try:
@@ -246,27 +248,25 @@ def _rules(rows: Rows, data: YearData, errors: list[str]) -> None:
                 first[block, key] = number
         if cells.ok:
             data.rules.setdefault(block, {})[key] = value
+            data.rule_rows[block, key] = number
+        elif block and key:
+            failed.add((block, key))
+    _band_names_check(data, failed, errors)
 
 
-def _units(rows: Rows, data: YearData, errors: list[str]) -> None:
-    first: dict[str, int] = {}
-    for number, row in rows:
-        cells = RowCells("units", number, row, errors)
-        block = block_of(cells, data)
-        code = cells.code("code", max_length=16)
-        unit = UnitData(
-            block=block,
-            code=code,
-            name=cells.text("name", required=True, max_length=200),
-            head_title=cells.text("head_title", max_length=200),
-            head_name=cells.text("head_name", max_length=200),
-        )
-        if code in first:
-            cells.error("code", f"mã đơn vị '{code}' lặp lại (dòng {first[code]})")
-        elif code and "code" not in cells.failed:
-            first[code] = number
-            # Registered even with other faults, so later sheets do not repeat the error.
-            if block:
-                data.units[code] = unit
-            else:
-                data.faulty_units.add(code)
+def _band_names_check(data: YearData, failed: set[tuple[str, str]], errors: list[str]) -> None:
+    """One name per threshold (INTERFACES §2), of the block's `bands` or the default ones;
+    not counted against a `bands` cell that is wrong itself."""
+    for block, rules in data.rules.items():
+        if "band_names" not in rules or (block, "bands") in failed:
+            continue
+        bands = rules.get("bands", DEFAULT_RULES["bands"])
+        try:
+            names = parse_band_names(rules["band_names"], bands)
+        except ValueError as error:
+            errors.append(
+                location("rules", data.rule_rows[block, "band_names"], "value", str(error))
+            )
+            del rules["band_names"]
+        else:
+            rules["band_names"] = ";".join(names)

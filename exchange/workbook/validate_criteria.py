@@ -57,7 +57,7 @@ def _criteria_rows(rows: Rows, data: YearData, errors: list[str]) -> dict[tuple[
         counts = cells.flag("counts_for_classification")
         kind = cells.text("kind") or Criterion.Kind.NORMAL
         if kind not in KINDS:
-            cells.error("kind", f"'{kind}' không hợp lệ; dùng normal hoặc deduction")
+            cells.error("kind", f"'{kind}' không hợp lệ; dùng {', '.join(KINDS)}")
         rubric_text = cells.text("rubric")
         rubric = _rubric_read(cells, rubric_text)
         if not block or not code or {"code", "block"} & cells.failed:
@@ -150,6 +150,8 @@ def _criterion_columns_check(node: CriterionData, written: Written, errors: list
             _node_error(errors, node, "method", "chỉ tiêu chí lá mới có phương pháp chấm")
         if written.kind == Criterion.Kind.DEDUCTION:
             _node_error(errors, node, "kind", "chỉ tiêu chí lá mới là điểm trừ")
+        elif written.kind == Criterion.Kind.BONUS:
+            _node_error(errors, node, "kind", "chỉ tiêu chí lá mới là điểm thưởng")
         if written.rubric:
             _node_error(errors, node, "rubric", "chỉ tiêu chí lá mới có thang chấm")
     if node.parent is not None and cell_text(written.counts):
@@ -159,8 +161,8 @@ def _criterion_columns_check(node: CriterionData, written: Written, errors: list
 
 
 def _criteria_maxima(nodes: dict[tuple[str, str], CriterionData], errors: list[str]) -> None:
-    """An inner node's maximum is the sum of its children's (deductions add nothing); a
-    maximum written on it must equal that sum."""
+    """An inner node's maximum is the sum of its `normal` children's (deduction and bonus
+    leaves add to no maximum, DOMAIN §8); a maximum written on it must equal that sum."""
     children: dict[tuple[str, str], list[CriterionData]] = defaultdict(list)
     for node in nodes.values():
         if node.parent is not None:
@@ -169,7 +171,7 @@ def _criteria_maxima(nodes: dict[tuple[str, str], CriterionData], errors: list[s
     for node in sorted(nodes.values(), key=lambda n: n.depth, reverse=True):
         if node.is_leaf:
             continue
-        below = [c for c in children[node.block, node.code] if c.kind != Criterion.Kind.DEDUCTION]
+        below = [c for c in children[node.block, node.code] if c.kind == Criterion.Kind.NORMAL]
         if any(child.total is None for child in below):
             continue
         total = sum((child.total for child in below), ZERO)

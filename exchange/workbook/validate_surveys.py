@@ -86,6 +86,7 @@ def questions_validate(rows: Rows, data: YearData, errors: list[str]) -> None:
         scale = cells.text("scale", required=True)
         groups_text = cells.text("groups", required=True)
         text = cells.text("text")
+        sipas = bool(cells.flag("sipas"))
         if block and code:
             node = data.criteria.get((block, code))
             if node is None:
@@ -116,5 +117,6 @@ def questions_validate(rows: Rows, data: YearData, errors: list[str]) -> None:
             )
         elif groups_text and not groups:
             cells.error("groups", "cần ít nhất một mã nhóm, cách nhau bởi ';'")
-        if cells.ok:
-            data.questions.append(QuestionData(block, code, scale, groups, text))
+        # A wrong `sipas` cell alone still registers the question: its ballots are checked.
+        if cells.ok or cells.failed == {"sipas"}:
+            data.questions.append(QuestionData(block, code, scale, groups, text, sipas))

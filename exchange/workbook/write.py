@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from criteria.models import BlockRules, Criterion, Participation, Year, code_sort_key
 from criteria.phase import year_refuse_if_frozen
-from criteria.rules import DEFAULT_RULES
+from criteria.rules import DEFAULT_RULES, OPTIONAL_RULES
 from evidence.models import Score
 from kernel.audit import audit_record
 from surveys.ballots import ballot_rows_write
@@ -40,6 +40,7 @@ YEAR_FACTS = (
     "explanation_opens",
     "explanation_closes",
     "published_on",
+    "province",
 )
 
 
@@ -71,7 +72,9 @@ def year_data_write(
         year = _year_create(data, status)
         BlockRules.objects.bulk_create(
             BlockRules(
-                year=year, block_id=blocks[code], **{**DEFAULT_RULES, **data.rules.get(code, {})}
+                year=year,
+                block_id=blocks[code],
+                **{**DEFAULT_RULES, **OPTIONAL_RULES, **data.rules.get(code, {})},
             )
             for code in data.blocks
         )
@@ -98,6 +101,7 @@ def _year_create(data: YearData, status: str) -> Year:
         explanation_opens=data.explanation_opens,
         explanation_closes=data.explanation_closes,
         published_on=data.published_on,
+        province=data.province,
     )
 
 
@@ -173,16 +177,21 @@ def _scores_save(
 
 
 def _blocks_save(data: YearData) -> dict[str, int]:
+    """Blocks are shared by the years: the name is the workbook's; the kind too when given
+    (a history workbook without kinds leaves a block's kind as it is)."""
     stored = {block.code: block for block in Block.objects.filter(code__in=data.blocks)}
     changed = []
     for code, name in data.blocks.items():
         block = stored.get(code)
-        if block is not None and block.name != name:
-            block.name = name
+        kind = data.block_kinds.get(code, block.kind if block is not None else "")
+        if block is not None and (block.name, block.kind) != (name, kind):
+            block.name, block.kind = name, kind
             changed.append(block)
-    Block.objects.bulk_update(changed, ["name"])
+    Block.objects.bulk_update(changed, ["name", "kind"])
     created = Block.objects.bulk_create(
-        Block(code=code, name=name) for code, name in data.blocks.items() if code not in stored
+        Block(code=code, name=name, kind=data.block_kinds.get(code, ""))
+        for code, name in data.blocks.items()
+        if code not in stored
     )
     return {block.code: block.pk for block in (*stored.values(), *created)}
 
@@ -227,6 +236,8 @@ def _participations_save(data: YearData, year: Year, blocks: dict[str, int]) -> 
                 year=year,
                 unit_id=units[code],
                 block_id=blocks[row.block],
+                kind=row.kind,
+                predecessors=row.predecessors,
                 **{f: getattr(row, f) for f in fields},
             )
             for code, row in data.units.items()
@@ -299,6 +310,7 @@ def _surveys_save(data: YearData, year: Year, criteria: dict[tuple[str, str], in
             criterion_id=criteria[q.block, q.criterion],
             scale_id=scales[q.scale],
             text=q.text,
+            sipas=q.sipas,
         )
         for q in data.questions
     )

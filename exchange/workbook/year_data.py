@@ -20,6 +20,8 @@ class UnitData:
     name: str
     head_title: str = ""
     head_name: str = ""
+    kind: str = ""  # blank: the block's
+    predecessors: str = ""  # as appraisal.lineage.format_lineage writes it
 
 
 @dataclass
@@ -75,6 +77,7 @@ class QuestionData:
     scale: str
     groups: tuple[str, ...]
     text: str = ""
+    sipas: bool = False
 
 
 @dataclass
@@ -88,10 +91,13 @@ class YearData:
     explanation_opens: datetime.datetime | None = None
     explanation_closes: datetime.datetime | None = None
     published_on: datetime.date | None = None
+    province: str = ""
     year_row: int = 1
     key_rows: dict[str, int] = field(default_factory=dict)  # year sheet key → its row
     blocks: dict[str, str] = field(default_factory=dict)  # code → name
+    block_kinds: dict[str, str] = field(default_factory=dict)  # code → kind, when given
     rules: dict[str, dict[str, str]] = field(default_factory=dict)  # block → key → text
+    rule_rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (block, key) → row
     units: dict[str, UnitData] = field(default_factory=dict)
     # Units whose row names an unknown block: rows about them are not checked further.
     faulty_units: set[str] = field(default_factory=set)

@@ -26,8 +26,8 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 INTERFACE_COLUMNS = {
     "year": ["key", "value"],
     "rules": ["block", "key", "value"],
-    "blocks": ["code", "name"],
-    "units": ["block", "code", "name", "head_title", "head_name"],
+    "blocks": ["code", "name", "kind"],
+    "units": ["block", "code", "name", "head_title", "head_name", "kind", "predecessors"],
     "criteria": [
         "block",
         "code",
@@ -51,7 +51,7 @@ INTERFACE_COLUMNS = {
     ],
     "groups": ["code", "name"],
     "scales": ["scale", "option", "label", "coefficient", "counted"],
-    "questions": ["block", "criterion", "scale", "groups", "text"],
+    "questions": ["block", "criterion", "scale", "groups", "text", "sipas"],
     "ballots": ["ballot", "group", "unit", "criterion", "option"],
 }
 

@@ -185,7 +185,7 @@ BAD_INPUTS = [
         _add("year", key="deadline", value="2023-01-01"),
         "year!9: key: khóa 'deadline' không hợp lệ; các khóa: year, name, "
         "self_assessment_opens, self_assessment_closes, appraisal_opens, appraisal_closes, "
-        "explanation_opens, explanation_closes, published_on",
+        "explanation_opens, explanation_closes, published_on, province",
     ),
     (
         "missing year",
