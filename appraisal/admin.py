@@ -4,6 +4,7 @@ from appraisal.models import (
     AppraisalEntry,
     AreaResult,
     Assignment,
+    BlockResult,
     Computation,
     Explanation,
     UnitResult,
@@ -13,7 +14,7 @@ from appraisal.models import (
 class AreaResultInline(admin.TabularInline):
     model = AreaResult
     extra = 0
-    readonly_fields = ["criterion", "score", "max_points", "index"]
+    readonly_fields = ["criterion", "score", "max_points", "index", "change"]
     can_delete = False
 
 
@@ -28,7 +29,17 @@ class ComputationAdmin(admin.ModelAdmin):
 class UnitResultAdmin(admin.ModelAdmin):
     year_path = "computation__year"
     unit_path = "participation__unit__code"
-    list_display = ["participation", "rank", "index", "band", "classification", "rank_change"]
+    list_display = [
+        "participation",
+        "rank",
+        "index",
+        "band",
+        "band_name",
+        "classification",
+        "rank_change",
+        "index_change",
+        "sipas_index",
+    ]
     list_filter = [
         "computation__year",
         "computation__revision",
@@ -38,6 +49,16 @@ class UnitResultAdmin(admin.ModelAdmin):
     ]
     inlines = [AreaResultInline]
     readonly_fields = [f.name for f in UnitResult._meta.fields]
+
+
+@admin.register(BlockResult)
+class BlockResultAdmin(admin.ModelAdmin):
+    """A block's (or, without a block, the province's) pooled SIPAS index: computed only."""
+
+    year_path = "computation__year"
+    list_display = ["computation", "block", "sipas_index", "sipas_counted"]
+    list_filter = ["computation__year", "computation__revision"]
+    readonly_fields = [f.name for f in BlockResult._meta.fields]
 
 
 @admin.register(Assignment)

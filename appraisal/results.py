@@ -6,7 +6,8 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.lineage import display_change
+from appraisal.models import AreaResult, BlockResult, Computation, UnitResult
 from appraisal.revisions import computed_revision
 from appraisal.scoring import display
 from criteria.models import Participation, Year
@@ -31,12 +32,20 @@ def results_document(year: Year, computation: Computation | None = None) -> dict
     ):
         areas_by_result.setdefault(area.unit_result_id, []).append(area)
 
+    pooled = {
+        row.block_id: row.sipas_index for row in BlockResult.objects.filter(computation=computation)
+    }
     blocks: dict[str, dict] = {}
     for block in sorted(
         {p.block for p in Participation.objects.filter(year=year).select_related("block")},
         key=lambda b: b.code,
     ):
-        blocks[block.code] = {"code": block.code, "name": block.name, "units": []}
+        blocks[block.code] = {
+            "code": block.code,
+            "name": block.name,
+            "sipas_index": display(pooled.get(block.pk), 2),
+            "units": [],
+        }
     for result in sorted(
         unit_results,
         key=lambda r: (r.rank, unit_code_key(r.participation.unit.code)),
@@ -52,14 +61,22 @@ def results_document(year: Year, computation: Computation | None = None) -> dict
                 "rank": result.rank,
                 "rank_change": result.rank_change,
                 "band": band_number(result.band),
+                "band_name": result.band_name or None,
                 "classification": result.classification,
                 "self_review": list(result.self_review),
+                "index_change": display_change(result.index_change),
+                "predecessors": [
+                    {"year": p["year"], "code": p["code"], "name": p["name"]}
+                    for p in result.predecessors
+                ],
+                "sipas": sipas_document(result),
                 "areas": [
                     {
                         "code": area.criterion.code,
                         "score": display(area.score, 3),
                         "max": display(area.max_points, 3),
                         "index": display(area.index, 2),
+                        "change": display_change(area.change),
                     }
                     for area in areas_by_result.get(result.pk, [])
                 ],
@@ -78,8 +95,21 @@ def results_document(year: Year, computation: Computation | None = None) -> dict
     }
     if computation is not None and computation.is_correction:
         document["revision_reason"] = computation.correction_reason
+    document["sipas_index"] = display(pooled.get(None), 2)
     document["blocks"] = list(blocks.values())
     return document
+
+
+def sipas_document(result: UnitResult) -> dict | None:
+    """INTERFACES §4 `sipas`: null when the unit has no counted SIPAS answer."""
+    if result.sipas_index is None:
+        return None
+    return {
+        "index": display(result.sipas_index, 2),
+        "rank": result.sipas_rank,
+        "counted": result.sipas_counted,
+        "ci95": [display(result.sipas_low, 2), display(result.sipas_high, 2)],
+    }
 
 
 def band_number(lower: Decimal) -> int | float:

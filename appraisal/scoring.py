@@ -79,6 +79,8 @@ class Rules:
     )
     # Nghị quyết of the Provincial Standing Committee (2021): TTHC or e-government below 75 %.
     self_review: tuple[tuple[str, Decimal], ...] = (("3", Decimal(75)), ("7", Decimal(75)))
+    # DOMAIN §8: a band may have a name ("Xuất sắc"), one per threshold, by position.
+    band_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class UnitResult:
     band_position: int  # 0: the highest band; len(rules.bands): below the last threshold
     band: Decimal  # its lower bound as configured, 0 below the last threshold
     rank_change: int | None
+    band_name: str = ""  # the configured name of its band; "" when it has none
 
     @property
     def code(self) -> str:
@@ -222,6 +225,13 @@ def band_of(index: Decimal, bands: Sequence[Decimal]) -> int:
 def band_lower(position: int, bands: Sequence[Decimal]) -> Decimal:
     """The lower bound of the band at `position`, as configured; 0 below the last one."""
     return bands[position] if position < len(bands) else ZERO
+
+
+def band_name_of(position: int, rules: Rules) -> str:
+    """The name configured for the band at `position`; "" below the last threshold or
+    when the band has no name."""
+    named = min(len(rules.bands), len(rules.band_names))
+    return rules.band_names[position] if position < named else ""
 
 
 def area_score(earned: Decimal, bonus: Decimal, deducted: Decimal, maximum: Decimal) -> Decimal:
@@ -318,6 +328,7 @@ def score_block(
             rank=ranks[score.code],
             band_position=positions[score.code],
             band=band_lower(positions[score.code], rules.bands),
+            band_name=band_name_of(positions[score.code], rules),
             rank_change=(
                 previous_ranks[score.code] - ranks[score.code]
                 if score.code in previous_ranks

@@ -34,6 +34,16 @@ class LeafRow:
         return self.criterion.kind == Criterion.Kind.DEDUCTION
 
     @property
+    def is_bonus(self) -> bool:
+        return self.criterion.kind == Criterion.Kind.BONUS
+
+    @property
+    def is_adjustment(self) -> bool:
+        """A deduction or bonus leaf (DOMAIN §2, §8): it moves its area's points, adds
+        nothing to any maximum, and is optional (nothing recorded moves nothing)."""
+        return self.is_deduction or self.is_bonus
+
+    @property
     def is_measured(self) -> bool:
         return bool(self.criterion.rubric)
 
@@ -84,6 +94,7 @@ class NodeRow:
     leaves_total: int = 0
     points: Decimal = ZERO
     deducted: Decimal = ZERO
+    bonus: Decimal = ZERO
     evidence_max: Decimal = ZERO
     children: list = field(default_factory=list)
 
@@ -153,6 +164,11 @@ def _count(area: NodeRow, leaf: LeafRow) -> None:
     if leaf.is_deduction:
         area.deducted += leaf.self_score or ZERO
         return
+    if leaf.is_bonus:
+        # DOMAIN §8: a bonus adds to its area's points, never to its maximum.
+        area.bonus += leaf.self_score or ZERO
+        area.points += leaf.self_score or ZERO
+        return
     area.leaves_total += 1
     area.leaves_done += leaf.is_done
     if not leaf.not_applicable_requested:
@@ -161,8 +177,9 @@ def _count(area: NodeRow, leaf: LeafRow) -> None:
 
 
 def counted_leaves(rows: list[NodeRow]) -> list[LeafRow]:
-    """The leaves a unit's progress counts: its evidence leaves that earn points."""
-    return [r.leaf for r in rows if r.leaf and r.leaf.is_evidence and not r.leaf.is_deduction]
+    """The leaves a unit's progress counts: its evidence leaves that earn points (not the
+    optional deduction and bonus leaves)."""
+    return [r.leaf for r in rows if r.leaf and r.leaf.is_evidence and not r.leaf.is_adjustment]
 
 
 def self_assessment_progress(participation: Participation) -> tuple[int, int]:
@@ -191,13 +208,14 @@ def submission_summary(participation: Participation) -> Summary:
     normal = counted_leaves(rows)
     applicable = [leaf for leaf in normal if not leaf.not_applicable_requested]
     deducted = sum((leaf.self_score or ZERO for leaf in leaves if leaf.is_deduction), ZERO)
+    bonus = sum((leaf.self_score or ZERO for leaf in leaves if leaf.is_bonus), ZERO)
     return Summary(
         without_score=[leaf for leaf in applicable if leaf.self_score is None],
         without_evidence=[leaf for leaf in applicable if not leaf.files],
         not_applicable=[leaf for leaf in normal if leaf.not_applicable_requested],
         leaves_total=len(normal),
         scored=sum(leaf.is_done for leaf in normal),
-        points=sum((leaf.self_score or ZERO for leaf in applicable), ZERO) - deducted,
+        points=sum((leaf.self_score or ZERO for leaf in applicable), ZERO) + bonus - deducted,
         evidence_max=sum((leaf.criterion.max_points for leaf in applicable), ZERO),
         files_count=EvidenceFile.objects.filter(
             participation=participation, replaced_by__isnull=True

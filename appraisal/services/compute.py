@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from appraisal import scoring
-from appraisal.models import AreaResult, Computation, UnitResult
-from appraisal.revisions import published_computation, working_computation
+from appraisal import lineage, scoring, sipas
+from appraisal.models import AreaResult, BlockResult, Computation, UnitResult
+from appraisal.revisions import computed_revision, published_computation
 from criteria.models import BlockRules, Criterion, Participation, Year
 from criteria.phase import frozen_message, year_lock_shared
 from criteria.rules import DEFAULT_RULES, parse_bands, parse_class_rule, parse_self_review
@@ -22,6 +24,10 @@ from kernel.models import Job
 from surveys.models import Answer, ScaleOption
 
 STORED = Decimal("1e-15")
+# The columns of a change keep 6 decimals. Cut toward zero, never rounded: every display
+# boundary (x.xx5) has fewer decimals, so the 2-decimal display of the cut value is the
+# half-up display of the full-precision change (DOMAIN §8), and no -0.004 becomes -0.01.
+CHANGE = Decimal("1e-6")
 
 
 def rules_for(block_rules: BlockRules | None) -> scoring.Rules:
@@ -34,6 +40,7 @@ def rules_for(block_rules: BlockRules | None) -> scoring.Rules:
             hoan_thanh=block_rules.hoan_thanh,
             self_review=block_rules.self_review,
         )
+    band_names = block_rules.band_names if block_rules is not None else ""
     return scoring.Rules(
         bands=parse_bands(values["bands"]),
         classes=tuple(
@@ -41,7 +48,16 @@ def rules_for(block_rules: BlockRules | None) -> scoring.Rules:
             for key in (scoring.XUAT_SAC, scoring.TOT, scoring.HOAN_THANH)
         ),
         self_review=parse_self_review(values["self_review"]),
+        band_names=parse_band_names(band_names),
     )
+
+
+def parse_band_names(text: str) -> tuple[str, ...]:
+    """`Xuất sắc;Tốt;Khá` (INTERFACES §2 `band_names`): one name per threshold, by position;
+    blank: no names."""
+    if not (text or "").strip():
+        return ()
+    return tuple(name.strip() for name in text.split(";"))
 
 
 def criteria_set_for(criteria: list[Criterion]) -> scoring.CriteriaSet:
@@ -104,23 +120,189 @@ def survey_tallies(year: Year) -> dict[tuple[int, int], scoring.SurveyTally]:
     }
 
 
-def previous_ranks_for(year: Year) -> dict[str, int]:
-    """Unit code → rank in the closest earlier year with computed results (its last
-    published revision, if it was published)."""
+def kind_of(participation: Participation) -> str:
+    """A unit's kind that year: its own, else its block's; "" when neither says (old years)."""
+    return participation.kind or participation.block.kind
+
+
+@dataclass(frozen=True)
+class YearBasis:
+    """What a year's results depend on beyond the engine's inputs (DOMAIN §8): the units
+    they are compared with and the SIPAS answers, all in one place so that the fingerprint
+    covers them."""
+
+    kinds: Mapping[str, str] = field(default_factory=dict)  # unit code → kind
+    lineages: Mapping[str, lineage.Lineage] = field(default_factory=dict)
+    history: Mapping[lineage.Reference, lineage.UnitRecord] = field(default_factory=dict)
+    closest_earlier: Mapping[str, lineage.UnitRecord] = field(default_factory=dict)
+    # block code → its units' counted SIPAS answers, ballot by ballot
+    satisfaction: Mapping[str, tuple[sipas.SipasInput, ...]] = field(default_factory=dict)
+
+    def digest_text(self) -> str:
+        return repr(
+            (
+                sorted(self.kinds.items()),
+                sorted(self.lineages.items(), key=lambda item: item[0]),
+                sorted(self.history.items()),
+                sorted(self.closest_earlier.items()),
+                sorted(self.satisfaction.items()),
+            )
+        )
+
+
+def shown_computation(year: Year) -> Computation | None:
+    """The revision an earlier year is compared with: the one shown publicly once published
+    (appraisal/revisions.py), else its latest computed results."""
+    return published_computation(year) or computed_revision(year)
+
+
+def unit_records(wanted: Mapping[int, set[str]]) -> dict[lineage.Reference, lineage.UnitRecord]:
+    """Year → unit codes, to the stored results of those units in each year's shown
+    revision: a query per year for its revision, then two for all the units."""
+    computations = {}
+    for number in sorted(wanted):
+        year = Year.objects.filter(year=number).first()
+        computation = shown_computation(year) if year is not None else None
+        if computation is not None:
+            computations[computation.pk] = number
+    if not computations:
+        return {}
+    codes = set().union(*wanted.values())
+    results = list(
+        UnitResult.objects.filter(
+            computation_id__in=computations, participation__unit__code__in=codes
+        ).select_related("participation__unit", "participation__block")
+    )
+    results = [
+        r for r in results if r.participation.unit.code in wanted[computations[r.computation_id]]
+    ]
+    areas: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for result_id, code, index in (
+        AreaResult.objects.filter(unit_result__in=[r.pk for r in results])
+        .values_list("unit_result_id", "criterion__code", "index")
+        .order_by()
+    ):
+        areas[result_id][code] = index
+    records = {}
+    for result in results:
+        participation = result.participation
+        record = lineage.UnitRecord(
+            year=computations[result.computation_id],
+            code=participation.unit.code,
+            kind=kind_of(participation),
+            block=participation.block.code,
+            index=result.index,
+            rank=result.rank,
+            areas=dict(sorted(areas[result.pk].items())),
+            name=participation.name,
+        )
+        records[record.reference] = record
+    return records
+
+
+def lineages_of(year: Year, participations: list[Participation]) -> dict[str, lineage.Lineage]:
+    """Unit code → its parsed `predecessors`; a malformed one refuses the compute."""
+    lineages = {}
+    for participation in participations:
+        try:
+            lineages[participation.unit.code] = lineage.parse_lineage(
+                participation.predecessors, year=year.year
+            )
+        except lineage.LineageError as error:
+            raise ValidationError(
+                f"Đơn vị {participation.unit.code}, đơn vị tiền thân: {error}"
+            ) from None
+    return lineages
+
+
+def sipas_inputs(
+    year: Year, participations: list[Participation]
+) -> dict[str, tuple[sipas.SipasInput, ...]]:
+    """Block code → every unit's counted answers to the SIPAS questions, per ballot.
+
+    One query counts answers per (ballot, unit, option); the coefficients are multiplied
+    here so that the sums stay exact Decimals (SQLite would add them as floats)."""
+    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    groups: dict[int, int] = {}
+    rows = (
+        Answer.objects.filter(
+            ballot__year=year, criterion__question__sipas=True, option__counted=True
+        )
+        .values_list("ballot_id", "ballot__group_id", "participation_id", "option__coefficient")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for ballot_id, group_id, participation_id, coefficient, n in rows:
+        key = (participation_id, ballot_id)
+        sums[key] += coefficient * n
+        counts[key] += n
+        groups[ballot_id] = group_id
+    ballots: dict[int, list[sipas.BallotTally]] = defaultdict(list)
+    for (participation_id, ballot_id), counted in sorted(counts.items()):
+        ballots[participation_id].append(
+            sipas.BallotTally(
+                ballot=ballot_id,
+                group=groups[ballot_id],
+                coefficient_sum=sums[participation_id, ballot_id],
+                counted=counted,
+            )
+        )
+    blocks: dict[str, list[sipas.SipasInput]] = defaultdict(list)
+    for participation in sorted(participations, key=lambda p: p.unit.code):
+        blocks[participation.block.code].append(
+            sipas.SipasInput(participation.unit.code, tuple(ballots[participation.pk]))
+        )
+    return {code: tuple(units) for code, units in sorted(blocks.items())}
+
+
+def year_basis(year: Year, participations: list[Participation] | None = None) -> YearBasis:
+    """The comparisons' and the SIPAS index's inputs for a year's units (DOMAIN §8).
+
+    A unit naming predecessors is compared with them; one naming none with the unit of its
+    code in the closest earlier year with computed results. The number of queries depends
+    on the years named, never on the number of units."""
+    if participations is None:
+        participations = list(
+            Participation.objects.filter(year=year).select_related("unit", "block")
+        )
+    lineages = lineages_of(year, participations)
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for named in lineages.values():
+        for reference in named or ():
+            wanted[reference.year].add(reference.code)
     earlier = (
         Year.objects.filter(year__lt=year.year, computation__isnull=False)
         .distinct()
         .order_by("-year")
+        .values_list("year", flat=True)
         .first()
     )
-    if earlier is None:
-        return {}
-    computation = published_computation(earlier) or working_computation(earlier)
-    return dict(
-        UnitResult.objects.filter(computation=computation).values_list(
-            "participation__unit__code", "rank"
-        )
+    by_code = {code for code, named in lineages.items() if named is None}
+    if earlier is not None and by_code:
+        wanted[earlier] |= by_code
+    records = unit_records(wanted)
+    history = {
+        ref: records[ref] for named in lineages.values() for ref in named or () if ref in records
+    }
+    closest = {
+        code: records[lineage.Reference(earlier, code)]
+        for code in by_code
+        if earlier is not None and lineage.Reference(earlier, code) in records
+    }
+    return YearBasis(
+        kinds={p.unit.code: kind_of(p) for p in participations},
+        lineages=lineages,
+        history=history,
+        closest_earlier=closest,
+        satisfaction=sipas_inputs(year, participations),
     )
+
+
+def previous_ranks_for(year: Year) -> YearBasis:
+    """The name the publication, correction and report checks call with `fingerprint_of`:
+    since DOMAIN §8 what a year is compared with is more than earlier ranks."""
+    return year_basis(year)
 
 
 def year_inputs(year: Year, only_units: set[str] | None = None):
@@ -178,7 +360,7 @@ def year_inputs(year: Year, only_units: set[str] | None = None):
     return participations, blocks
 
 
-def fingerprint_of(blocks, previous_ranks) -> str:
+def fingerprint_of(blocks, basis: YearBasis) -> str:
     digest = hashlib.sha256()
     for block, _criteria, criteria_set, rules, units in blocks:
         digest.update(repr((block.code, criteria_set, rules)).encode())
@@ -188,12 +370,16 @@ def fingerprint_of(blocks, previous_ranks) -> str:
                     (unit.code, sorted(unit.entries.items()), sorted(unit.tallies.items()))
                 ).encode()
             )
-    digest.update(repr(sorted(previous_ranks.items())).encode())
+    digest.update(basis.digest_text().encode())
     return digest.hexdigest()
 
 
-def stored(value: Decimal) -> Decimal:
-    return value.quantize(STORED, rounding=ROUND_HALF_UP)
+def stored(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(STORED, rounding=ROUND_HALF_UP)
+
+
+def change_stored(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CHANGE, rounding=ROUND_DOWN)
 
 
 def refuse_if_frozen(year: Year) -> None:
@@ -223,6 +409,7 @@ def _working_revision(year: Year, fingerprint: str) -> Computation:
             working.published_at = now
     else:
         UnitResult.objects.filter(computation=working).delete()
+        BlockResult.objects.filter(computation=working).delete()
     working.computed_at = now
     working.fingerprint = fingerprint
     working.save()
@@ -237,7 +424,7 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     participations, blocks = year_inputs(year)
     if not participations:
         raise ValidationError(f"Năm {year.year} chưa có đơn vị nào tham gia đánh giá.")
-    previous_ranks = previous_ranks_for(year)
+    basis = year_basis(year, participations)
     total_units = len(participations)
     if job is not None:
         job_progress(job, 0, total_units, "Đang tính chỉ số…")
@@ -245,49 +432,126 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     by_code = {p.unit.code: p for p in participations}
     scored = []
     done = 0
-    for _block, block_criteria, criteria_set, rules, units in blocks:
-        results = scoring.score_block(criteria_set, rules, units, previous_ranks)
-        scored.append((block_criteria, results))
+    for block, block_criteria, criteria_set, rules, units in blocks:
+        results = scoring.score_block(criteria_set, rules, units)
+        comparisons = lineage.compare_year(
+            (unit_record(year, block, result, basis) for result in results),
+            basis.lineages,
+            basis.history,
+            basis.closest_earlier,
+        )
+        scored.append((block_criteria, results, comparisons))
         done += len(units)
         if job is not None:
             job_progress(job, done, total_units)
+    satisfaction = sipas.sipas_year(basis.satisfaction)
+    sipas_units = {unit.code: unit for b in satisfaction.blocks for unit in b.units}
 
     with transaction.atomic():
         locked = year_lock_shared(year)
         refuse_if_frozen(locked)
-        computation = _working_revision(locked, fingerprint_of(blocks, previous_ranks))
+        computation = _working_revision(locked, fingerprint_of(blocks, basis))
         areas_to_create = []
-        for block_criteria, results in scored:
+        for block_criteria, results, comparisons in scored:
             area_ids = {c.code: c.pk for c in block_criteria if c.parent_id is None}
             unit_results = UnitResult.objects.bulk_create(
-                UnitResult(
-                    computation=computation,
-                    participation=by_code[result.code],
-                    total=stored(result.unit.total),
-                    max_points=stored(result.unit.max_points),
-                    index=stored(result.unit.index),
-                    rank=result.rank,
-                    rank_change=result.rank_change,
-                    band=result.band,
-                    classification=result.unit.classification,
-                    self_review=list(result.unit.self_review),
-                    warnings=list(result.unit.warnings),
+                unit_result_row(
+                    computation,
+                    by_code[result.code],
+                    result,
+                    comparisons[result.code],
+                    sipas_units[result.code],
                 )
                 for result in results
             )
             for unit_result, result in zip(unit_results, results, strict=True):
+                changes = comparisons[result.code].area_changes
                 areas_to_create.extend(
                     AreaResult(
                         unit_result=unit_result,
                         criterion_id=area_ids[area.code],
                         score=stored(area.score),
                         max_points=stored(area.max_points),
-                        index=None if area.index is None else stored(area.index),
+                        index=stored(area.index),
+                        change=change_stored(changes.get(area.code)),
                     )
                     for area in result.unit.areas
                 )
         AreaResult.objects.bulk_create(areas_to_create)
+        block_ids = {block.code: block.pk for block, *_rest in blocks}
+        BlockResult.objects.bulk_create(
+            [
+                block_result_row(computation, block_ids[b.code], b.pooled)
+                for b in satisfaction.blocks
+            ]
+            + [block_result_row(computation, None, satisfaction.pooled)]
+        )
     return computation
+
+
+def unit_record(
+    year: Year, block, result: scoring.UnitResult, basis: YearBasis
+) -> lineage.UnitRecord:
+    return lineage.UnitRecord(
+        year=year.year,
+        code=result.code,
+        kind=basis.kinds[result.code],
+        block=block.code,
+        index=result.unit.index,
+        rank=result.rank,
+        areas={area.code: area.index for area in result.unit.areas},
+    )
+
+
+def unit_result_row(
+    computation: Computation,
+    participation: Participation,
+    result: scoring.UnitResult,
+    comparison: lineage.Comparison,
+    satisfaction: sipas.SipasUnit,
+) -> UnitResult:
+    index = satisfaction.sipas
+    return UnitResult(
+        computation=computation,
+        participation=participation,
+        total=stored(result.unit.total),
+        max_points=stored(result.unit.max_points),
+        index=stored(result.unit.index),
+        rank=result.rank,
+        rank_change=comparison.rank_change,
+        band=result.band,
+        band_name=result.band_name,
+        classification=result.unit.classification,
+        self_review=list(result.unit.self_review),
+        warnings=[
+            *result.unit.warnings,
+            *(
+                f"đơn vị tiền thân {ref}: không có kết quả đã tính, không so sánh"
+                for ref in comparison.missing
+            ),
+        ],
+        index_change=change_stored(comparison.index_change),
+        predecessors=[
+            {"year": p.year, "code": p.code, "name": p.name} for p in comparison.predecessors
+        ],
+        sipas_index=stored(index.index) if index else None,
+        sipas_rank=satisfaction.rank,
+        sipas_counted=index.counted if index else None,
+        sipas_low=stored(index.low) if index else None,
+        sipas_high=stored(index.high) if index else None,
+    )
+
+
+def block_result_row(computation: Computation, block_id, pooled) -> BlockResult:
+    """A block's pooled SIPAS figures (block_id None: the province's)."""
+    return BlockResult(
+        computation=computation,
+        block_id=block_id,
+        sipas_index=stored(pooled.index) if pooled else None,
+        sipas_counted=pooled.counted if pooled else 0,
+        sipas_low=stored(pooled.low) if pooled else None,
+        sipas_high=stored(pooled.high) if pooled else None,
+    )
 
 
 def year_for_compute(year_number: int) -> Year:

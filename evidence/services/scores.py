@@ -209,6 +209,9 @@ def not_applicable_request(
         raise ValidationError("Cần nêu lý do đề nghị không áp dụng tiêu chí.")
     if requested and criterion.kind == Criterion.Kind.DEDUCTION:
         raise ValidationError("Không thể đề nghị không áp dụng một tiêu chí điểm trừ.")
+    if requested and criterion.kind == Criterion.Kind.BONUS:
+        # A bonus adds to no maximum: there is nothing to take out (DOMAIN §8).
+        raise ValidationError("Không thể đề nghị không áp dụng một tiêu chí điểm thưởng.")
     if not requested:
         reason = ""
     with transaction.atomic():
