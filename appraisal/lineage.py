@@ -8,31 +8,21 @@ Changes keep full precision; `display_change` rounds them for documents and page
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from appraisal.scoring import INDEX_QUANTUM, ZERO
 
-NONE_MARK = "-"
-REFERENCE = re.compile(r"^(\d{4}):(\S+)$")
-
-
-class LineageError(ValueError):
-    """A malformed `predecessors` cell; the message is Vietnamese and names the fault."""
-
-
-@dataclass(frozen=True, order=True)
-class Reference:
-    """`YEAR:CODE`: a unit of an earlier year."""
-
-    year: int
-    code: str
-
-    def __str__(self) -> str:
-        return f"{self.year}:{self.code}"
-
+# The `predecessors` notation is the workbook's and the admin's too: parsed once, in criteria.
+from criteria.rules import (  # noqa: F401 (re-exported)
+    NONE_MARK,
+    REFERENCE,
+    LineageError,
+    Reference,
+    format_lineage,
+    parse_lineage,
+)
 
 # None: no lineage given (compare by code); (): `-`, the unit has no predecessor.
 Lineage = tuple[Reference, ...] | None
@@ -70,46 +60,6 @@ class Comparison:
     @property
     def is_new(self) -> bool:
         return not self.predecessors
-
-
-def parse_lineage(text: str | None, *, year: int | None = None) -> Lineage:
-    """The `predecessors` cell (INTERFACES §2): blank → None, `-` → (), else references.
-
-    With `year`, every reference must be to an earlier year."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if text == NONE_MARK:
-        return ()
-    references = []
-    for part in (piece.strip() for piece in text.split(";")):
-        if not part:
-            continue
-        if part == NONE_MARK:
-            raise LineageError("“-” (không có đơn vị tiền thân) không đi cùng mã đơn vị khác.")
-        match = REFERENCE.match(part)
-        if match is None:
-            raise LineageError(
-                f"“{part}” không đúng dạng NĂM:MÃ (ví dụ 2022:A6), các mục cách nhau bằng “;”."
-            )
-        reference = Reference(int(match[1]), match[2])
-        if year is not None and reference.year >= year:
-            raise LineageError(f"Đơn vị tiền thân “{part}” phải thuộc một năm trước năm {year}.")
-        if reference in references:
-            raise LineageError(f"Đơn vị tiền thân “{part}” được ghi hai lần.")
-        references.append(reference)
-    if not references:
-        raise LineageError("Không đọc được đơn vị tiền thân nào; để trống hoặc ghi “-”.")
-    return tuple(references)
-
-
-def format_lineage(lineage: Lineage) -> str:
-    """The inverse of `parse_lineage`, for the workbook: None → "", () → "-"."""
-    if lineage is None:
-        return ""
-    if not lineage:
-        return NONE_MARK
-    return ";".join(str(reference) for reference in lineage)
 
 
 def resolve_predecessors(
