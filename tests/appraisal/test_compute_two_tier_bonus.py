@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from appraisal.models import AreaResult, UnitResult
 from appraisal.services.compute import results_compute
@@ -128,3 +129,17 @@ def test_an_appraised_bonus_adds_to_its_area_in_the_stored_results(yte):
     assert areas == {"1": (D(4), D(4), D(100)), "2": (D(4), D(5), D(80))}
     assert (result.total, result.max_points, result.warnings) == (D(8), D(9), [])
     assert result.index.quantize(D("0.0001")) == D("88.8889")
+
+
+def test_the_unit_sees_a_bonus_leaf_named_as_such_with_its_points_in_the_area(yte, officer, client):
+    """The tree page words a bonus leaf as one ("điểm thưởng tối đa", "Điểm thưởng tự chấm")
+    and the area's progress shows the bonus beside the points."""
+    save(yte, officer, "1.1", "2")
+    save(yte, officer, "1.3", "1")
+    client.force_login(officer)
+    page = client.get(reverse("evidence:home")).content.decode()
+    bonus = page.split(f'id="leaf-{leaf(yte, "1.3").pk}"', 1)[1].split("</article>", 1)[0]
+    assert "điểm thưởng tối đa 1" in bonus and "Điểm thưởng tự chấm" in bonus
+    assert "điểm thưởng 1" in page.split(f'id="progress-{leaf(yte, "1").pk}"', 1)[1][:600]
+    detail = client.get(reverse("evidence:leaf", args=[leaf(yte, "1.3").pk])).content.decode()
+    assert "điểm thưởng tối đa (cộng vào lĩnh vực, không cộng vào điểm tối đa)" in detail
