@@ -18,6 +18,7 @@ evidence_patterns = [
 urlpatterns = [
     path("", public.home, name="home"),
     path("ket-qua/<int:year>/", public.year_results, name="year_results"),
+    path("ket-qua/<int:year>/hai-long/", public.sipas_results, name="sipas_results"),
     path("ket-qua/<int:year>/<str:code>/", public.unit_results, name="unit_results"),
     path("api/years/<int:year>/results", appraisal_api.results_api, name="results_api"),
     path("tu-danh-gia/", include((evidence_patterns, evidence_urls.app_name))),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from appraisal import scoring
-from appraisal.models import AreaResult, Computation, UnitResult
+from appraisal.models import AreaResult, BlockResult, Computation, UnitResult
 from appraisal.revisions import working_computation
 from appraisal.services.compute import (
     fingerprint_of,
@@ -25,6 +25,8 @@ from criteria.models import Criterion, Participation, Year
 from criteria.rules import rubric_points
 from evidence.models import Score
 from kernel.ordering import unit_code_key
+
+from . import formatting as fmt
 
 ZERO = Decimal(0)
 
@@ -56,8 +58,38 @@ class AreaLine:
     max_points: Decimal
     index: Decimal | None
     counts_for_classification: bool
+    change: Decimal | None = None  # DOMAIN §8: percentage points against the predecessors
     self_score: Decimal = ZERO  # Σ self scores of its evidence leaves
     appraised_on_self: Decimal = ZERO  # Σ appraised points of those same leaves
+
+
+@dataclass(frozen=True)
+class Sipas:
+    """A satisfaction index (DOMAIN §8) with its 95 % interval; rank for a unit only."""
+
+    index: Decimal
+    counted: int
+    low: Decimal | None
+    high: Decimal | None
+    rank: int | None = None
+
+
+def unit_sipas(result: UnitResult) -> Sipas | None:
+    if result.sipas_index is None:
+        return None
+    return Sipas(
+        result.sipas_index,
+        result.sipas_counted or 0,
+        result.sipas_low,
+        result.sipas_high,
+        result.sipas_rank,
+    )
+
+
+def pooled_sipas(row: BlockResult | None) -> Sipas | None:
+    if row is None or row.sipas_index is None:
+        return None
+    return Sipas(row.sipas_index, row.sipas_counted, row.sipas_low, row.sipas_high)
 
 
 @dataclass
@@ -79,6 +111,13 @@ class UnitReport:
     areas: list[AreaLine]
     rows: list[Row] = field(default_factory=list)
     leaf_points: dict[str, Decimal | None] = field(default_factory=dict)
+    # DOMAIN §8: the unit's kind, its band's configured name, its changes against its
+    # predecessors ({"year", "code", "name"}) and its SIPAS figures (None: no answer).
+    kind: str = ""
+    band_name: str = ""
+    index_change: Decimal | None = None
+    predecessors: list[dict] = field(default_factory=list)
+    sipas: Sipas | None = None
 
     @property
     def self_total(self) -> Decimal:
@@ -96,6 +135,18 @@ class BlockReport:
     criteria: list[Criterion]
     rules: scoring.Rules
     units: list[UnitReport]  # by rank, then code
+    sipas: Sipas | None = None  # pooled over the block's counted SIPAS answers
+    kind: str = ""  # the default kind of its units (blank: not said)
+
+    @property
+    def sipas_units(self) -> list[UnitReport]:
+        """The units with a SIPAS index, by SIPAS rank, then code."""
+        ranked = [u for u in self.units if u.sipas is not None]
+        return sorted(ranked, key=lambda u: (u.sipas.rank or 0, unit_code_key(u.code)))
+
+    @property
+    def has_lineage(self) -> bool:
+        return any(u.index_change is not None or u.predecessors for u in self.units)
 
     @property
     def areas(self) -> list[Criterion]:
@@ -111,6 +162,20 @@ class YearReport:
     computation: Computation
     previous_year: int | None
     blocks: list[BlockReport]
+    sipas: Sipas | None = None  # the province's, pooled
+
+    @property
+    def province(self) -> str:
+        return fmt.province_of(self.year)
+
+    @property
+    def has_sipas(self) -> bool:
+        """Whether the year has SIPAS figures at all (none before DOMAIN §8)."""
+        return (
+            self.sipas is not None
+            or any(b.sipas is not None for b in self.blocks)
+            or any(u.sipas is not None for u in self.units)
+        )
 
     def unit(self, code: str) -> tuple[BlockReport, UnitReport]:
         for block in self.blocks:
@@ -160,6 +225,7 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
     by_code: dict[str, Participation] = {p.unit.code: p for p in participations}
     results, areas_of = stored_results(computation, [block.pk for block, *_rest in blocks])
     scores = stored_scores(year, unit_codes)
+    pooled = {row.block_id: row for row in BlockResult.objects.filter(computation=computation)}
     block_reports = []
     for block, criteria, criteria_set, rules, inputs in blocks:
         counting = {area.code: area.counts_for_classification for area in criteria_set.areas}
@@ -180,7 +246,13 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
         units.sort(key=lambda u: (u.rank, unit_code_key(u.code)))
         block_reports.append(
             BlockReport(
-                code=block.code, name=block.name, criteria=criteria, rules=rules, units=units
+                code=block.code,
+                name=block.name,
+                criteria=criteria,
+                rules=rules,
+                units=units,
+                sipas=pooled_sipas(pooled.get(block.pk)),
+                kind=block.kind,
             )
         )
     return YearReport(
@@ -188,6 +260,7 @@ def year_report(year: Year, *, unit_codes: set[str] | None = None) -> YearReport
         computation=computation,
         previous_year=previous_computed_year(year),
         blocks=block_reports,
+        sipas=pooled_sipas(pooled.get(None)),
     )
 
 
@@ -222,7 +295,7 @@ def stored_results(
         r.participation_id: r
         for r in UnitResult.objects.filter(
             computation=computation, participation__block_id__in=block_ids
-        )
+        ).select_related("participation__block")
     }
     areas_of: dict[int, dict[str, AreaResult]] = defaultdict(dict)
     for area in AreaResult.objects.filter(
@@ -256,7 +329,7 @@ def unit_report(
     return UnitReport(
         code=code,
         name=participation.name,
-        head_title=participation.head_title or f"Thủ trưởng {participation.name}",
+        head_title=fmt.head_title(participation, f"Thủ trưởng {participation.name}"),
         head_name=participation.head_name,
         total=result.total,
         max_points=result.max_points,
@@ -268,6 +341,11 @@ def unit_report(
         classification_label=result.get_classification_display(),
         self_review=list(result.self_review),
         warnings=list(result.warnings),
+        kind=participation.kind or participation.block.kind,
+        band_name=result.band_name,
+        index_change=result.index_change,
+        predecessors=list(result.predecessors or []),
+        sipas=unit_sipas(result),
         areas=[
             AreaLine(
                 code=c.code,
@@ -276,6 +354,7 @@ def unit_report(
                 max_points=areas[c.code].max_points,
                 index=areas[c.code].index,
                 counts_for_classification=counting[c.code],
+                change=areas[c.code].change,
             )
             for c in criteria
             if c.parent_id is None

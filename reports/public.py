@@ -14,18 +14,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from appraisal.models import AppraisalEntry, UnitResult
+from appraisal.models import AppraisalEntry, BlockResult, UnitResult
 from appraisal.revisions import computation_shown, published_revisions, revision_param
 from appraisal.services.explanations import explanation_open_for
 from appraisal.services.publication import publication_gaps
 from criteria.models import Participation, Year
 from evidence.models import Score, Submission
 from evidence.selectors import self_assessment_progress
+from kernel.ordering import unit_code_key
 from surveys.confidence import ranking_noise
 from units.access import is_province_staff, roles_of, units_of
 from units.models import Membership
 
-from .public_charts import history_line, ranking_bars
+from . import formatting as fmt
+from .public_charts import history_line, ranking_bars, sipas_bars
 
 R = Membership.Role
 
@@ -287,24 +289,92 @@ def year_results(request, year: int):
     for block_results in blocks.values():
         for result in block_results:
             result.within_noise = result.participation.unit.code in within_noise
+            result.lineage = change_words(result)
     sections = [
         (
             block,
             block_results,
             mark_safe(  # noqa: S308 - built by ranking_bars, which escapes every label
                 ranking_bars(
-                    [(r.participation.name, r.index, r.band) for r in block_results],
-                    title=f"Chỉ số CCHC năm {year_obj.year} – khối {block.code}",
+                    [(r.participation.name, r.index, r.band, r.band_name) for r in block_results],
+                    title=f"Chỉ số CCHC năm {year_obj.year} – khối {block.code}: {block.name}",
                 )
             ),
         )
         for block, block_results in sorted(blocks.items(), key=lambda item: item[0].code)
     ]
+    shown = [r for rows in blocks.values() for r in rows]
     return render(
         request,
         "reports/year_results.html",
         {
             "year": year_obj,
+            "province": fmt.province_title(fmt.province_of(year_obj)),
+            "blocks": sections,
+            "has_lineage": fmt.has_lineage(shown),
+            "has_sipas": any(r.sipas_index is not None for r in shown),
+            "computation": computation,
+            "revisions": revisions,
+            "replaced_by": replaced_by,
+        },
+    )
+
+
+def change_words(result: UnitResult) -> str:
+    """`+1,20 điểm (hợp nhất từ … (năm 2022))`, or `Đơn vị mới`: a ranking's cell."""
+    if result.index_change is None:
+        return fmt.NEW_UNIT
+    phrase = fmt.predecessors_phrase(result.predecessors or [])
+    words = f"{fmt.change(result.index_change)} điểm"
+    return f"{words} ({phrase})" if phrase else words
+
+
+def sipas_results(request, year: int):
+    """The satisfaction index (SIPAS, DOMAIN §8) per block beside the PAR ranking, with the
+    blocks' and the province's pooled figures and their 95 % intervals."""
+    year_obj = year_or_404(request.user, year)
+    computation, revisions, replaced_by = shown_revision(request, year_obj)
+    results = (
+        UnitResult.objects.filter(computation=computation, sipas_index__isnull=False)
+        .select_related("participation__block", "participation__unit")
+        .order_by("participation__block__code", "sipas_rank", "participation__unit__code")
+    )
+    pooled = {
+        row.block_id: row
+        for row in BlockResult.objects.filter(computation=computation).select_related("block")
+    }
+    grouped: dict = {
+        row.block: []
+        for row in pooled.values()
+        if row.block is not None and row.sipas_index is not None
+    }
+    for result in results:
+        grouped.setdefault(result.participation.block, []).append(result)
+    province = pooled.get(None)
+    if not grouped and (province is None or province.sipas_index is None):
+        raise Http404  # a year before DOMAIN §8: no SIPAS figures to show
+    sections = []
+    for block, rows in sorted(grouped.items(), key=lambda item: item[0].code):
+        rows.sort(key=lambda r: (r.sipas_rank or 0, unit_code_key(r.participation.unit.code)))
+        figure = pooled.get(block.pk)
+        whole = (
+            ("Cả khối", figure.sipas_index, figure.sipas_low, figure.sipas_high)
+            if figure is not None and figure.sipas_index is not None
+            else None
+        )
+        chart = sipas_bars(
+            [(r.participation.name, r.sipas_index, r.sipas_low, r.sipas_high) for r in rows],
+            title=f"Chỉ số hài lòng năm {year_obj.year} – khối {block.code}: {block.name}",
+            pooled=whole,
+        )
+        sections.append((block, figure, rows, mark_safe(chart)))  # noqa: S308 - escaped
+    return render(
+        request,
+        "reports/sipas_results.html",
+        {
+            "year": year_obj,
+            "province": fmt.province_title(fmt.province_of(year_obj)),
+            "province_figure": province if province and province.sipas_index is not None else None,
             "blocks": sections,
             "computation": computation,
             "revisions": revisions,
@@ -336,6 +406,7 @@ def unit_results(request, year: int, code: str):
     block_size = UnitResult.objects.filter(
         computation=computation, participation__block=result.participation.block
     ).aggregate(n=Count("id"))["n"]
+    area_rows = list(areas)
     chart = history_line(
         [(h.computation.year.year, h.index, h.rank) for h in history],
         title=f"{result.participation.name}: chỉ số qua các năm",
@@ -346,7 +417,18 @@ def unit_results(request, year: int, code: str):
         {
             "year": year_obj,
             "result": result,
-            "areas": areas,
+            "areas": area_rows,
+            "province": fmt.province_title(fmt.province_of(year_obj)),
+            "head_title": fmt.head_title(result.participation, "thủ trưởng"),
+            "band_text": result.band_name,
+            # a unit with nothing to compare with is "new" only in a year that compares
+            "has_lineage": fmt.has_lineage([result])
+            or UnitResult.objects.filter(
+                computation=computation, index_change__isnull=False
+            ).exists(),
+            "lineage": fmt.lineage_text(
+                result.participation.name, result.predecessors or [], result.index_change
+            ),
             "history": history,
             "block_size": block_size,
             "history_chart": mark_safe(chart),  # noqa: S308 - escaped by history_line

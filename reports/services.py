@@ -81,7 +81,7 @@ def _year_state(report: YearReport) -> tuple:
         year.year,
         status,
         year.published_on,
-        documents.PROVINCE,
+        documents.province_of(year),
         report.previous_year,
         revision,
     )
@@ -110,8 +110,12 @@ def summary_digest(report: YearReport) -> str:
         [
             (u.code, u.name, u.total, u.max_points, u.index, u.rank, u.rank_change, u.band)
             + (u.classification, u.self_review, [(a.score, a.index) for a in u.areas])
+            # DOMAIN §8: band names, changes against predecessors, SIPAS figures
+            + (u.band_name, u.index_change, u.predecessors, [a.change for a in u.areas], u.sipas)
             for u in report.units
         ],
+        [b.sipas for b in report.blocks],
+        report.sipas,
         # the analysis sheets: every leaf's points and the units' own scores
         [(u.code, sorted(u.leaf_points.items()), u.self_total) for u in report.units],
     )

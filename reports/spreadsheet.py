@@ -22,6 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POINTS_FORMAT = "0.000"
 PERCENT_FORMAT = "0.00"
 CHANGE_FORMAT = "+0;-0;0"
+CHANGE_POINTS_FORMAT = "+0.00;-0.00;0.00"
 HEADER_ROW = 4  # two header rows: 4 and 5; data from row 6
 FIRST_DATA_ROW = HEADER_ROW + 2
 FIRST_AREA_COLUMN = 4  # after rank, code and name
@@ -45,12 +46,22 @@ def block_sheet(sheet: Worksheet, block: BlockReport, year: int, previous: int |
     # band, class, self-review.
     after = FIRST_AREA_COLUMN + 2 * len(block.areas)
     last = after + 6
+    # DOMAIN §8, only for a year that compares with predecessors: after the self-review
+    # column, the index change, the units compared with, then each area's change.
+    if block.has_lineage:
+        last += 2 + len(block.areas)
     sheet.title = f"Khối {block.code}"[:31]
     block_title(sheet, block, year, last)
     block_header(sheet, block, previous, after, last)
+    if block.has_lineage:
+        lineage_header(sheet, block, after + 7, last)
     for position, unit in enumerate(block.units):
         unit_row(sheet, FIRST_DATA_ROW + position, block, unit, after)
+        if block.has_lineage:
+            lineage_cells(sheet, FIRST_DATA_ROW + position, unit, after + 7)
     block_layout(sheet, after, last)
+    if block.has_lineage:
+        sheet.column_dimensions[get_column_letter(after + 8)].width = 40
 
 
 def block_title(sheet: Worksheet, block: BlockReport, year: int, last: int) -> None:
@@ -99,7 +110,7 @@ def block_header(
         sheet_cell(sheet, sub, FIRST_AREA_COLUMN + offset, label)
         sheet_cell(sheet, sub, first_index + offset, f"{area.code}. {area.name}")
     for row in (top, sub):
-        for column in range(1, last + 1):
+        for column in range(1, after + 7):
             cell = sheet.cell(row, column)
             cell.font = Font(name=FONT, bold=True, size=10)
             cell.alignment = CENTER
@@ -119,7 +130,7 @@ def unit_row(sheet: Worksheet, row: int, block: BlockReport, unit: UnitReport, a
         (number(unit.max_points, 3), POINTS_FORMAT),
         (number(unit.index, 2), PERCENT_FORMAT),
         (unit.rank_change, CHANGE_FORMAT),
-        (fmt.band_short(unit.band, block.rules), None),
+        (fmt.band_cell(unit.band_name, unit.band, block.rules), None),
         (unit.classification_label, None),
         (", ".join(unit.self_review), None),
     ]
@@ -135,6 +146,53 @@ def unit_row(sheet: Worksheet, row: int, block: BlockReport, unit: UnitReport, a
             cell.alignment = Alignment(
                 horizontal="right" if number_format else "center", vertical="center"
             )
+
+
+def lineage_header(sheet: Worksheet, block: BlockReport, first: int, last: int) -> None:
+    top, sub = HEADER_ROW, HEADER_ROW + 1
+    for column, title in ((first, "Thay đổi chỉ số (điểm %)"), (first + 1, "So sánh với")):
+        sheet.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
+        sheet_cell(sheet, top, column, title)
+    if block.areas:
+        sheet.merge_cells(start_row=top, start_column=first + 2, end_row=top, end_column=last)
+        sheet_cell(sheet, top, first + 2, "Thay đổi chỉ số theo lĩnh vực (điểm %)")
+    for offset, area in enumerate(block.areas):
+        sheet_cell(sheet, sub, first + 2 + offset, f"{area.code}. {area.name}")
+    for row in (top, sub):
+        for column in range(first, last + 1):
+            cell = sheet.cell(row, column)
+            cell.font = Font(name=FONT, bold=True, size=10)
+            cell.alignment = CENTER
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+
+
+def lineage_cells(sheet: Worksheet, row: int, unit: UnitReport, first: int) -> None:
+    """The index change (a number, or `Đơn vị mới`), the predecessors named, area changes."""
+    compared = (
+        "; ".join(
+            f"{p.get('name') or p.get('code')} ({p.get('year')}: {p.get('code')})"
+            for p in unit.predecessors
+        )
+        if unit.index_change is not None
+        else fmt.NEW_UNIT
+    )
+    values = [
+        (number(unit.index_change, 2), CHANGE_POINTS_FORMAT)
+        if unit.index_change is not None
+        else (fmt.NEW_UNIT, None),
+        (compared, None),
+        *[(number(line.change, 2), CHANGE_POINTS_FORMAT) for line in unit.areas],
+    ]
+    for column, (value, number_format) in enumerate(values, start=first):
+        cell = sheet_cell(sheet, row, column, value)
+        cell.font = Font(name=FONT, size=11)
+        cell.border = BORDER
+        if number_format:
+            cell.number_format = number_format
+            cell.alignment = Alignment(horizontal="right", vertical="center")
+        else:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
 def block_layout(sheet: Worksheet, after: int, last: int) -> None:
@@ -282,6 +340,61 @@ def self_score_table(sheet: Worksheet, top: int, analysis: BlockAnalysis) -> int
     )
 
 
+def sipas_sheet(sheet: Worksheet, report: YearReport) -> None:
+    """Chỉ số hài lòng (DOMAIN §8): the province's and each block's pooled index, then
+    each block's units by SIPAS rank, with their 95 % intervals and counted answers."""
+    sheet.title = "Chỉ số hài lòng"
+    sheet_cell(
+        sheet,
+        1,
+        1,
+        f"CHỈ SỐ HÀI LÒNG VỀ SỰ PHỤC VỤ HÀNH CHÍNH NĂM {report.year.year} – "
+        f"{fmt.province_title(report.province).upper()}",
+    ).font = Font(name=FONT, bold=True, size=13)
+    header = ["Khối", "Chỉ số hài lòng (%)", "Cận dưới 95 %", "Cận trên 95 %", "Số câu trả lời"]
+    pooled = [
+        [
+            (name, None),
+            (number(figure.index, 2), PERCENT_FORMAT),
+            (number(figure.low, 2), PERCENT_FORMAT),
+            (number(figure.high, 2), PERCENT_FORMAT),
+            (figure.counted, "0"),
+        ]
+        for name, figure in [
+            *[(f"{b.code}. {b.name}", b.sipas) for b in report.blocks],
+            (f"Toàn {fmt.province_title(report.province)}", report.sipas),
+        ]
+        if figure is not None
+    ]
+    row = table(sheet, 3, "1. Theo khối", header, pooled)
+    for position, block in enumerate(report.blocks, start=2):
+        if not block.sipas_units:
+            continue
+        row = table(
+            sheet,
+            row,
+            f"{position}. Khối {block.code}: {block.name}",
+            ["Hạng", "Cơ quan, đơn vị", *header[1:]],
+            [
+                [
+                    (u.sipas.rank, "0"),
+                    (u.name, None),
+                    (number(u.sipas.index, 2), PERCENT_FORMAT),
+                    (number(u.sipas.low, 2), PERCENT_FORMAT),
+                    (number(u.sipas.high, 2), PERCENT_FORMAT),
+                    (u.sipas.counted, "0"),
+                ]
+                for u in block.sipas_units
+            ],
+        )
+    for column, width in zip("ABCDEF", (40, 40, 14, 14, 14, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def summary_xlsx(report: YearReport) -> tuple[str, str, bytes]:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -289,6 +402,8 @@ def summary_xlsx(report: YearReport) -> tuple[str, str, bytes]:
         block_sheet(workbook.create_sheet(), block, report.year.year, report.previous_year)
     for block in report.blocks:
         analysis_sheet(workbook.create_sheet(), block)
+    if report.has_sipas:
+        sipas_sheet(workbook.create_sheet(), report)
     workbook.properties.title = f"Kết quả Chỉ số CCHC năm {report.year.year}"
     workbook.properties.creator = "parindex"
     buffer = BytesIO()

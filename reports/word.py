@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from . import formatting as fmt
 from .data import YearReport
 from .report import Heading, Para, ReportDocument, Table, report_document
 
@@ -47,7 +48,13 @@ def masthead(document, doc: ReportDocument, province: str) -> None:
     left.width, right.width = Mm(60), Mm(105)
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_font(left.paragraphs[0].add_run("ỦY BAN NHÂN DÂN"), 13, bold=True)
-    paragraph(left, f"TỈNH {province.upper()}", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph(
+        left,
+        fmt.province_title(province).upper(),
+        size=13,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     paragraph(left, "–––––––", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph(left, "Số:         /BC-UBND", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -166,7 +173,10 @@ def nd30_margins(section, landscape: bool = False) -> None:
         section.left_margin, section.right_margin = Mm(30), Mm(15)
 
 
-def report_docx(report: YearReport, *, province: str) -> tuple[str, str, bytes]:
+def report_docx(report: YearReport, *, province: str = "") -> tuple[str, str, bytes]:
+    """The report as DOCX; the province is the year's own (DOMAIN §8), `province` (the
+    installation's) only for a year that names none."""
+    province = report.year.province or province or report.province
     doc = report_document(report, province=province)
     document = Document()
     normal = document.styles["Normal"]
@@ -197,7 +207,7 @@ def report_docx(report: YearReport, *, province: str) -> tuple[str, str, bytes]:
         for element in elements:
             body_element(document, element)
     document.core_properties.title = f"{doc.title} {doc.subject}"
-    document.core_properties.author = f"UBND tỉnh {province}"
+    document.core_properties.author = f"UBND {fmt.province_title(province)}"
     buffer = BytesIO()
     document.save(buffer)
     return "report.docx", DOCX, buffer.getvalue()

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from appraisal.lineage import display_change
 from appraisal.results import rank_change_words
 
 register = template.Library()
@@ -22,3 +23,21 @@ def rank_change(change: int | None) -> str:
     if change is None or change == 0:
         return words
     return format_html('<span class="{}">{}</span>', "up" if change > 0 else "down", words)
+
+
+@register.filter
+def points_change(value) -> str:
+    """A change in percentage points as pages write it: `+1,20`, `−0,35`, `0,00`;
+    `–` with nothing to compare with."""
+    text = display_change(value, 2, signed=True)
+    if text is None:
+        return "–"
+    return text.replace("-", "−").replace(".", ",")
+
+
+@register.filter
+def thousands(value) -> str:
+    """`23.105`: a count with the Vietnamese thousands dot."""
+    if value is None or value == "":
+        return "0"
+    return f"{int(value):,}".replace(",", ".")

@@ -16,6 +16,7 @@ from appraisal.access import (
     year_or_404,
 )
 from appraisal.jobs import compute_start
+from appraisal.lineage import display_change
 from appraisal.models import UnitResult
 from appraisal.revisions import computed_revision, published_revisions, working_computation
 from appraisal.services.publication import (
@@ -41,11 +42,16 @@ def block_results(year: Year, computation) -> list[tuple]:
     grouped: dict = {}
     for result in results:
         grouped.setdefault(result.participation.block, []).append(result)
+        result.lineage = change_words(result)
+    areas_of: dict = {}
+    for area in Criterion.objects.filter(year=year, block__in=list(grouped), parent=None).order_by(
+        "sort_key"
+    ):
+        areas_of.setdefault(area.block_id, []).append(area)
     sections = []
     for block, rows in sorted(grouped.items(), key=lambda item: item[0].code):
-        areas = list(
-            Criterion.objects.filter(year=year, block=block, parent=None).order_by("sort_key")
-        )
+        areas = areas_of.get(block.pk, [])
+        block.has_lineage = any(r.index_change is not None or r.predecessors for r in rows)
         sections.append(
             (
                 block,
@@ -63,6 +69,18 @@ def block_results(year: Year, computation) -> list[tuple]:
             )
         )
     return sections
+
+
+def change_words(result: UnitResult) -> str:
+    """`+1,20 (so với Sở Tài chính năm 2024)` or `Đơn vị mới` (DOMAIN §8)."""
+    if result.index_change is None:
+        return "Đơn vị mới"
+    text = display_change(result.index_change, 2, signed=True).replace("-", "−")
+    names = [str(p.get("name") or p.get("code")) for p in result.predecessors or []]
+    if not names:
+        return text.replace(".", ",")
+    lead = "so với" if len(names) == 1 else "hợp nhất từ"
+    return f"{text.replace('.', ',')} ({lead} {'; '.join(names)})"
 
 
 def running_job(year: Year) -> Job | None:

@@ -47,10 +47,13 @@ def strengths_section(report: YearReport, since: str) -> list[Element]:
 
 
 def block_strengths(block: BlockReport) -> Para:
-    top_band = int(block.rules.bands[0])
-    top = [u for u in block.units if u.band == top_band]
+    top = [
+        u for u in block.units if block.rules.bands and fmt.band_position(u.band, block.rules) == 0
+    ]
+    threshold = fmt.plain_number(block.rules.bands[0]) if block.rules.bands else ""
+    named = next((f" (nhóm “{u.band_name}”)" for u in top if u.band_name), "")
     in_top_band = (
-        f"{fmt.count(len(top))} đơn vị đạt Chỉ số từ {top_band}% trở lên ({names(top)}); "
+        f"{fmt.count(len(top))} đơn vị đạt Chỉ số từ {threshold}% trở lên{named} ({names(top)}); "
         if top
         else ""
     )

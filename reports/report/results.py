@@ -3,11 +3,12 @@ each class of task completion (report 27/BC-UBND, III–IV)."""
 
 from __future__ import annotations
 
+from appraisal import results
 from appraisal.scoring import HOAN_THANH, KHONG_HOAN_THANH, TOT, XUAT_SAC
 
 from .. import formatting as fmt
-from ..data import BlockReport, YearReport
-from .elements import Element, Heading, italic, p
+from ..data import BlockReport, UnitReport, YearReport
+from .elements import Cell, Element, Heading, Table, italic, p
 from .words import annex_range, block_phrase, by_rank, names
 
 CLASS_ORDER = (XUAT_SAC, TOT, HOAN_THANH, KHONG_HOAN_THANH)
@@ -38,26 +39,39 @@ def results_section(report: YearReport) -> list[Element]:
 
 def band_section(block: BlockReport) -> list[Element]:
     """Section III for one block: every non-empty band, highest first."""
-    bands = [int(b) for b in block.rules.bands] + [0]
-    filled = [(band, [u for u in block.units if u.band == band]) for band in bands]
-    filled = [(band, units) for band, units in filled if units]  # empty bands are not printed
+    filled = band_groups(block)
     elements: list[Element] = [
         p(
             f"Kết quả Chỉ số CCHC của {block_phrase(block)} được xác định thành "
             f"{fmt.count(len(filled))} nhóm điểm:"
         )
     ]
-    for band, units in filled:
+    for position, units in filled:
+        label = results.band_label(position, block.rules.bands)
+        name = next((u.band_name for u in units if u.band_name), "")
+        lead = (
+            f"- Nhóm “{name}” (Chỉ số tổng hợp {label} so với điểm tối đa)"
+            if name
+            else f"- Nhóm đạt Chỉ số tổng hợp {label} so với điểm tối đa"
+        )
         elements.append(
             p(
-                f"- Nhóm đạt Chỉ số tổng hợp {fmt.band_label(band, block.rules)} so với điểm "
-                f"tối đa: Có {fmt.count(len(units))} đơn vị (",
+                f"{lead}: Có {fmt.count(len(units))} đơn vị (",
                 italic(f"gồm: {names(by_rank(units))}"),
                 ").",
                 style="item",
             )
         )
     return elements
+
+
+def band_groups(block: BlockReport) -> list[tuple[int, list[UnitReport]]]:
+    """(band position, its units) for every non-empty band, highest first: a band is told
+    apart by its position in the block's thresholds, never by a rounded threshold."""
+    groups: dict[int, list[UnitReport]] = {}
+    for unit in block.units:
+        groups.setdefault(fmt.band_position(unit.band, block.rules), []).append(unit)
+    return sorted(groups.items())  # empty bands are not printed
 
 
 def heads_section(report: YearReport) -> list[Element]:
@@ -137,3 +151,84 @@ def class_rules_text(report: YearReport) -> list[Element]:
             p(f"- {CLASS_GROUP[key]}: Là Thủ trưởng những cơ quan, đơn vị {text}.", style="item")
         )
     return lines
+
+
+def sipas_section(report: YearReport, province: str) -> list[Element]:
+    """III, last: the satisfaction index (SIPAS, DOMAIN §8) of the province, of each block
+    and its first units; nothing for a year without SIPAS figures."""
+    if not report.has_sipas:
+        return []
+    where = fmt.province_title(province)
+    body: list[Element] = [
+        Heading(
+            3,
+            f"{len(report.blocks) + 1}. Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)",
+        ),
+    ]
+    if report.sipas is not None:
+        body.append(
+            p(
+                f"Chỉ số hài lòng chung của {where} đạt {fmt.percent(report.sipas.index)}% ",
+                italic(
+                    f"(khoảng tin cậy 95 %: {fmt.interval(report.sipas.low, report.sipas.high)}%; "
+                    f"{fmt.thousands(report.sipas.counted)} câu trả lời được tính)"
+                ),
+                ".",
+            )
+        )
+    for block in report.blocks:
+        ranked = block.sipas_units
+        if block.sipas is None and not ranked:
+            continue
+        parts = [f"- {block.name}: "]
+        if block.sipas is not None:
+            parts.append(f"Chỉ số hài lòng của khối đạt {fmt.percent(block.sipas.index)}%")
+        first = [u for u in ranked if u.sipas.rank == 1]
+        if first:
+            lead = "; " if block.sipas is not None else ""
+            parts.append(
+                f"{lead}cao nhất: "
+                + "; ".join(f"{u.name} ({fmt.percent(u.sipas.index)}%)" for u in first)
+            )
+        if len(ranked) > 1:
+            last = ranked[-1]
+            parts.append(f"; thấp nhất: {last.name} ({fmt.percent(last.sipas.index)}%)")
+        parts.append(".")
+        body.append(p("".join(parts), style="item"))
+    body.append(sipas_overview(report, where))
+    return body
+
+
+def sipas_overview(report: YearReport, where: str) -> Table:
+    rows = [
+        [
+            Cell(block.name),
+            Cell(fmt.percent(block.sipas.index), align="num"),
+            Cell(fmt.interval(block.sipas.low, block.sipas.high), align="center"),
+            Cell(fmt.thousands(block.sipas.counted), align="num"),
+        ]
+        for block in report.blocks
+        if block.sipas is not None
+    ]
+    if report.sipas is not None:
+        rows.append(
+            [
+                Cell(f"Toàn {where}"),
+                Cell(fmt.percent(report.sipas.index), align="num"),
+                Cell(fmt.interval(report.sipas.low, report.sipas.high), align="center"),
+                Cell(fmt.thousands(report.sipas.counted), align="num"),
+            ]
+        )
+    return Table(
+        caption=f"Chỉ số hài lòng năm {report.year.year} theo khối",
+        header=[
+            [
+                Cell("Khối"),
+                Cell("Chỉ số hài lòng (%)"),
+                Cell("Khoảng tin cậy 95 % (%)"),
+                Cell("Số câu trả lời"),
+            ]
+        ],
+        rows=rows,
+        widths=[46, 18, 22, 14],
+    )

@@ -86,11 +86,13 @@ def summary_table(block: BlockReport, year: int, previous_year: int | None) -> T
                 else "Thay đổi thứ hạng",
                 rowspan=2,
             ),
+            *([Cell("Thay đổi chỉ số (điểm %)", rowspan=2)] if block.has_lineage else []),
             Cell("Nhóm", rowspan=2),
             Cell("Xếp loại người đứng đầu", rowspan=2),
         ],
         [Cell(f"{a.code} ({fmt.plain_number(a.max_points)})") for a in areas],
     ]
+    lineage = block.has_lineage
     rows = [
         [
             Cell(str(u.rank), align="center"),
@@ -100,7 +102,8 @@ def summary_table(block: BlockReport, year: int, previous_year: int | None) -> T
             Cell(fmt.points(u.total), align="num"),
             Cell(fmt.percent(u.index), align="num"),
             Cell(rank_change_words(u.rank_change), align="center"),
-            Cell(fmt.band_short(u.band, block.rules), align="center"),
+            *([Cell(fmt.change(u.index_change) or fmt.NEW_UNIT, align="num")] if lineage else []),
+            Cell(fmt.band_cell(u.band_name, u.band, block.rules), align="center"),
             Cell(u.classification_label),
         ]
         for u in block.units
@@ -109,7 +112,85 @@ def summary_table(block: BlockReport, year: int, previous_year: int | None) -> T
         caption=f"Kết quả Chỉ số CCHC năm {year} – {block.name}",
         header=header,
         rows=rows,
-        widths=[5, 4, 18, *([6] * len(areas)), 7, 6, 8, 7, 12],
+        widths=[5, 4, 18, *([6] * len(areas)), 7, 6, 8, *([7] if lineage else []), 7, 12],
+    )
+
+
+def lineage_table(block: BlockReport, year: int) -> Table:
+    """DOMAIN §8: each unit's index and area changes, with the units compared with named."""
+    areas = block.areas
+    return Table(
+        caption=f"Thay đổi Chỉ số CCHC năm {year} so với đơn vị tiền thân – {block.name}",
+        header=[
+            [
+                Cell("Hạng", rowspan=2),
+                Cell("Cơ quan, đơn vị", rowspan=2),
+                Cell("So sánh với", rowspan=2),
+                Cell("Thay đổi chỉ số (điểm %)", rowspan=2),
+                Cell("Thay đổi chỉ số theo lĩnh vực (điểm %)", colspan=len(areas)),
+            ],
+            [Cell(a.code) for a in areas],
+        ],
+        rows=[
+            [
+                Cell(str(u.rank), align="center"),
+                Cell(u.name),
+                Cell(comparison_words(u)),
+                Cell(fmt.change(u.index_change) or "–", align="num"),
+                *[Cell(fmt.change(line.change) or "–", align="num") for line in u.areas],
+            ]
+            for u in block.units
+        ],
+        widths=[5, 18, 26, 8, *([6] * len(areas))],
+    )
+
+
+def comparison_words(unit) -> str:
+    """`Sở Tài chính (2024: A3); Sở Kế hoạch và Đầu tư (2024: A4)`, or `Đơn vị mới`."""
+    if unit.index_change is None:
+        return fmt.NEW_UNIT
+    parts = [
+        f"{p.get('name') or p.get('code')} ({p.get('year')}: {p.get('code')})"
+        for p in unit.predecessors
+    ]
+    return "; ".join(parts) or "–"
+
+
+def sipas_table(block: BlockReport, year: int) -> Table:
+    """The block's satisfaction index per unit, by SIPAS rank, with the block's pooled one."""
+    rows = [
+        [
+            Cell(str(u.sipas.rank or ""), align="center"),
+            Cell(u.name),
+            Cell(fmt.percent(u.sipas.index), align="num"),
+            Cell(fmt.interval(u.sipas.low, u.sipas.high), align="center"),
+            Cell(fmt.thousands(u.sipas.counted), align="num"),
+        ]
+        for u in block.sipas_units
+    ]
+    if block.sipas is not None:
+        rows.append(
+            [
+                Cell(""),
+                Cell(f"Cả khối: {block.name}"),
+                Cell(fmt.percent(block.sipas.index), align="num"),
+                Cell(fmt.interval(block.sipas.low, block.sipas.high), align="center"),
+                Cell(fmt.thousands(block.sipas.counted), align="num"),
+            ]
+        )
+    return Table(
+        caption=f"Chỉ số hài lòng về sự phục vụ hành chính năm {year} – {block.name}",
+        header=[
+            [
+                Cell("Hạng"),
+                Cell("Cơ quan, đơn vị"),
+                Cell("Chỉ số hài lòng (%)"),
+                Cell("Khoảng tin cậy 95 % (%)"),
+                Cell("Số câu trả lời"),
+            ]
+        ],
+        rows=rows,
+        widths=[6, 44, 14, 20, 12],
     )
 
 

@@ -26,3 +26,9 @@ def plain(value):
 @register.filter
 def rank_change(value):
     return rank_change_words(value)
+
+
+@register.filter
+def change(value):
+    """`+1,20`, `−0,35`, `0,00`; empty with nothing to compare with."""
+    return formatting.change(value)
