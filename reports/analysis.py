@@ -92,11 +92,12 @@ def area_stats(block: BlockReport) -> list[AreaStats]:
 
 
 def criterion_stats(block: BlockReport) -> list[CriterionStats]:
-    """Per sub-criterion (leaf, deductions aside) across the units whose rows were built."""
+    """Per sub-criterion (leaf, deductions and bonuses aside) across the units whose rows were
+    built."""
     units = [unit for unit in block.units if unit.leaf_points]
     stats = []
     for criterion in block.criteria:
-        if not criterion.is_leaf or criterion.kind == criterion.Kind.DEDUCTION:
+        if not criterion.is_leaf or criterion.kind != criterion.Kind.NORMAL:
             continue
         scored = [
             (unit, unit.leaf_points[criterion.code])

@@ -48,6 +48,7 @@ class Row:
     not_applicable: bool = False
     note: str = ""
     index: Decimal | None = None  # areas only
+    is_bonus: bool = False  # DOMAIN §8: adds to its area, nothing to any maximum
 
 
 @dataclass
@@ -393,6 +394,7 @@ def annex_rows(
             is_leaf=c.is_leaf,
             method=c.method,
             is_deduction=c.kind == Criterion.Kind.DEDUCTION,
+            is_bonus=c.kind == Criterion.Kind.BONUS,
             max_points=c.max_points if c.is_leaf else ZERO,
         )
         for c in criteria
@@ -416,7 +418,8 @@ def annex_rows(
             row.appraised = points
             row.self_score = self_points(criterion, score)
         sign = -1 if row.is_deduction else 1
-        applicable = ZERO if row.is_deduction else row.max_points
+        # A deduction or a bonus (DOMAIN §8) moves its area's points, never its maximum.
+        applicable = ZERO if criterion.kind != Criterion.Kind.NORMAL else row.max_points
         code = criterion.code
         while code in parents:
             code = parents[code]

@@ -143,3 +143,21 @@ def test_the_unit_sees_a_bonus_leaf_named_as_such_with_its_points_in_the_area(yt
     assert "điểm thưởng 1" in page.split(f'id="progress-{leaf(yte, "1").pk}"', 1)[1][:600]
     detail = client.get(reverse("evidence:leaf", args=[leaf(yte, "1.3").pk])).content.decode()
     assert "điểm thưởng tối đa (cộng vào lĩnh vực, không cộng vào điểm tối đa)" in detail
+
+
+def test_the_annex_counts_a_bonus_in_its_area_and_not_in_the_maximum(yte):
+    """The annex's rows (reports/data.py): the bonus leaf's maximum is shown as (+1) and the
+    area's applicable maximum stays 4, its appraised points 2 + 1,5 + 1."""
+    from reports.data import year_report
+
+    for code, points in [("1.1", "2"), ("1.2", "1.5"), ("1.3", "1"), ("2.1", "4")]:
+        Score.objects.create(
+            participation=yte, criterion=leaf(yte, code), appraised_score=D(points)
+        )
+    results_compute(year=yte.year)
+    report = year_report(yte.year, unit_codes={yte.unit.code})
+    _block, unit = report.unit(yte.unit.code)
+    rows = {row.code: row for row in unit.rows}
+    assert rows["1.3"].is_bonus and not rows["1.3"].is_deduction
+    assert (rows["1"].max_points, rows["1"].appraised) == (D(4), D("4.5"))
+    assert rows["2"].max_points == D(5)
