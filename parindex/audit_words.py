@@ -38,6 +38,7 @@ ACTIONS: dict[str, tuple[str, str | None]] = {
     "explanation_submit": ("Gửi giải trình", None),
     "survey_gap_acknowledge": ("Chấp nhận tiêu chí không có phiếu điều tra", None),
     "year_publish": ("Công bố kết quả năm", "appraisal.Computation"),
+    "year_start_from": ("Tạo năm đánh giá từ năm trước", None),
     "correction_open": ("Mở đính chính kết quả đã công bố", "appraisal.Computation"),
     "correction_score": ("Đính chính điểm thẩm định", "appraisal.AppraisalEntry"),
     "correction_publish": ("Công bố kết quả đính chính", "appraisal.Computation"),
