@@ -63,7 +63,7 @@ class AccountAdmin(ImportExportModelAdmin):
     @admin.display(description="vai trò")
     def roles(self, user):
         return "; ".join(
-            f"{m.get_role_display()}" + (f" ({m.unit.code})" if m.unit_id else "")
+            f"{m.get_role_display()}" + (f" – {m.unit.name}" if m.unit_id else "")
             for m in user.memberships.select_related("unit")
         )
 

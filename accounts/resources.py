@@ -6,6 +6,7 @@ back as soon as one row is wrong."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from import_export import fields, resources
 
 from accounts.services import people
@@ -22,6 +23,7 @@ from accounts.services.people import (
     USERNAME,
 )
 from kernel.ordering import unit_code_key
+from notifications.services import emails_send_soon
 from units.models import Membership
 
 
@@ -91,9 +93,13 @@ class PersonResource(resources.ModelResource):
         result.new_accounts = list(self.new_accounts)
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
+        queued = False
         for user in self.new_accounts:
             if user.email:
-                activation_send(user=user, by=kwargs.get("user"))
+                activation_send(user=user, by=kwargs.get("user"), send_soon=False)
+                queued = True
+        if queued:  # one job sends them all, once the import commits
+            transaction.on_commit(emails_send_soon)
 
     def before_import_row(self, row, row_number=None, **kwargs):
         """Read and check the row; the sheet's row is one below import-export's count

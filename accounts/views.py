@@ -15,6 +15,7 @@ from accounts.services.activation import (
     activation_path,
     base_url,
     password_set_done,
+    reset_send,
 )
 from accounts.services.throttle import throttle_allow
 from accounts.tokens import activation_token
@@ -44,6 +45,10 @@ class PeopleResetForm(PasswordResetForm):
         found = {user.pk: user for user in users}
         found |= {profile.user.pk: profile.user for profile in waiting}
         return iter(found.values())
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Not sent here: put in the outbox, sent by a job with a link made when it goes."""
+        reset_send(user=context["user"])
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from appraisal.templatetags.appraisal_format import vi_name
 
-from .models import Notice
+from .models import ACCOUNT_KINDS, Notice
+
+
+class EmailNotOwed(Exception):
+    """The email of this notice must no longer leave (the account was activated before
+    it went, or closed): the sender gives it up with this reason, in Vietnamese."""
 
 
 def absolute_url(path: str) -> str:
@@ -38,7 +43,18 @@ def email_build(*, to: str, subject: str, template: str, context: dict) -> Email
     return message
 
 
+# Who composes an account's email (activation, password reset): the accounts app registers
+# itself at start-up (accounts/apps.py), as it sits after notifications in the flow.
+ACCOUNT_EMAIL_COMPOSERS: list = []
+
+
 def notice_email(notice: Notice) -> EmailMultiAlternatives:
+    """The message of a notice; an account's email is composed by accounts (its one-time
+    link is made now, at sending, and never stored). May raise EmailNotOwed."""
+    if notice.kind in ACCOUNT_KINDS:
+        if not ACCOUNT_EMAIL_COMPOSERS:
+            raise EmailNotOwed("không có ứng dụng tài khoản để soạn thư")
+        return ACCOUNT_EMAIL_COMPOSERS[0](notice)
     return email_build(
         to=notice.email_to,
         subject=notice.title,

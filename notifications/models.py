@@ -17,6 +17,9 @@ class Notice(models.Model):
         APPRAISAL_DUE = "appraisal_due", "Sắp hết hạn thẩm định"
         EXPLANATION_NEEDED = "explanation_needed", "Có tiêu chí cần giải trình"
         PUBLISHED = "published", "Công bố kết quả"
+        # A person's own account: composed when sent (a fresh one-time link, never stored).
+        ACTIVATION = "activation", "Thư kích hoạt tài khoản"
+        PASSWORD_RESET = "password_reset", "Thư đặt lại mật khẩu"
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,6 +72,11 @@ class Notice(models.Model):
     @property
     def lines(self) -> list[str]:
         return self.words.splitlines()
+
+
+# Emails about a person's own account: always by email, never in the app list, never
+# subject to the reminders' channel (one cannot sign in to read them).
+ACCOUNT_KINDS = frozenset({Notice.Kind.ACTIVATION, Notice.Kind.PASSWORD_RESET})
 
 
 class NoticePreference(models.Model):

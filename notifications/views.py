@@ -8,9 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from units.access import role_required, roles_of
+from units.models import Membership
+
 from .forms import PreferenceForm
 from .models import Notice
-from .services import channel_of, notice_open, notices_read_all, preference_save, unread_count
+from .services import (
+    OUTBOX_STATES,
+    channel_of,
+    email_state,
+    notice_open,
+    notices_read_all,
+    outbox_notices,
+    preference_save,
+    unread_count,
+)
 
 PER_PAGE = 20
 
@@ -44,6 +56,8 @@ def notices(request):
             "form": form,
             "unread": unread_count(request.user),
             "email": request.user.email,
+            "may_see_outbox": request.user.is_superuser
+            or Membership.Role.HOME_AFFAIRS in roles_of(request.user),
         },
         status=400 if form.errors else 200,
     )
@@ -67,3 +81,22 @@ def notices_read_all_view(request):
     count = notices_read_all(by=request.user)
     messages.success(request, f"Đã đánh dấu {count} thông báo là đã đọc.")
     return redirect("notifications:notices")
+
+
+@role_required(Membership.Role.HOME_AFFAIRS)
+def outbox(request):
+    """Sở Nội vụ's outbox: every email sent or owed (reminders, activations, resets), to
+    whom, and the failures. The one-time links are not shown: they are never stored."""
+    state = request.GET.get("trang-thai", "")
+    try:
+        notices = outbox_notices(state=state)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("notifications:outbox")
+    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("trang"))
+    rows = [(notice, email_state(notice)) for notice in page.object_list]
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "rows": rows, "states": OUTBOX_STATES, "state": state},
+    )

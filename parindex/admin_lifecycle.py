@@ -90,7 +90,7 @@ class LifecycleAdmin(AuditedAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         if not self.year_scoped or self.frozen_only:
             return form
         return type(form.__name__, (form,), {"clean": _locked_clean(self, form)})

@@ -164,6 +164,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "vi"
+# The Vietnamese strings the installed apps lack (django-import-export, django-axes, the
+# newer admin and auth ones): locale/vi/LC_MESSAGES/django.po, compiled to django.mo.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -11,9 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -23,6 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Profile
 from accounts.tokens import activation_token
 from kernel.audit import audit_record
+from notifications.models import Notice
+from notifications.services import account_notice_queue
 
 # No 0/O, 1/I/L: the code is read off paper and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -49,22 +49,15 @@ def _profile(user) -> Profile:
     return profile
 
 
-def activation_send(*, user, by) -> None:
-    """Email the account its one-time activation link (once the transaction commits)."""
+def activation_send(*, user, by, send_soon: bool = True) -> None:
+    """Put the account's activation email in the outbox; the outbox sender sends it with
+    a fresh one-time link once this transaction commits (never inside the request)."""
     if not user.email:
         raise ValidationError(
             f"Tài khoản «{user.username}» không có email: in mã kích hoạt cho đơn vị."
         )
     if user.has_usable_password() and not _profile(user).must_set_password:
         raise ValidationError(f"Tài khoản «{user.username}» đã kích hoạt.")
-    context = {
-        "user": user,
-        "link": activation_link(user),
-        "base_url": base_url(),
-        "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-    }
-    subject = render_to_string("accounts/activation_subject.txt", context).strip()
-    body = render_to_string("accounts/activation_email.txt", context)
     profile = _profile(user)
     profile.activation_sent_at = timezone.now()
     profile.save(update_fields=["activation_sent_at"])
@@ -75,8 +68,21 @@ def activation_send(*, user, by) -> None:
         changes={"email": (None, user.email)},
         note=f"tài khoản: {user.username}",
     )
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    by_whom = f" theo yêu cầu của {by.get_username()}" if by is not None else ""
+    account_notice_queue(
+        user=user,
+        kind=Notice.Kind.ACTIVATION,
+        words=f"Liên kết kích hoạt tài khoản «{user.get_username()}»{by_whom}.",
+        send_soon=send_soon,
+    )
+
+
+def reset_send(*, user) -> None:
+    """Put a password reset email in the outbox (its link is made when it is sent)."""
+    account_notice_queue(
+        user=user,
+        kind=Notice.Kind.PASSWORD_RESET,
+        words=f"Liên kết đặt lại mật khẩu tài khoản «{user.get_username()}», do người dùng yêu cầu.",
     )
 
 

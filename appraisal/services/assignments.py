@@ -3,15 +3,19 @@ assign each area of each block to members of the secretariat, and may reassign i
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from appraisal.access import APPRAISAL_ROLES, ASSIGN_ROLES, has_role
 from appraisal.models import Assignment
-from criteria.models import Criterion, Year
+from criteria.models import Criterion, Participation, Year
 from criteria.phase import year_lock_for_write, year_refuse_if_frozen
 from kernel.audit import audit_record
+from kernel.ordering import unit_code_key
 from units.models import Block, Membership
 
 R = Membership.Role
@@ -32,6 +36,89 @@ def appraisable_areas(year: Year, block: Block) -> list[Criterion]:
         )
         if area.code in area_codes
     ]
+
+
+@dataclass
+class AreaGap:
+    """An area of a block and the units of it that no one may appraise (`units`), or that
+    only the secretariat lead may, no member assigned being outside them (`lead_only`)."""
+
+    area: Criterion
+    assigned: bool
+    block_units: int = 0
+    units: list[Participation] = field(default_factory=list)
+    lead_only: list[Participation] = field(default_factory=list)
+
+    @property
+    def all_units(self) -> bool:
+        return len(self.units) == self.block_units
+
+    @property
+    def all_lead_only(self) -> bool:
+        return len(self.lead_only) == self.block_units
+
+
+@dataclass
+class BlockCoverage:
+    gaps: list[AreaGap] = field(default_factory=list)
+    # Assignment id → the units of the block the appraiser belongs to (never appraised by them).
+    own_units: dict[int, list[Participation]] = field(default_factory=dict)
+
+    @property
+    def unappraisable(self) -> int:
+        return sum(len(gap.units) for gap in self.gaps)
+
+
+def assignment_coverage(year: Year) -> dict[int, BlockCoverage]:
+    """For each block of the year (by id): every area × unit without an eligible appraiser,
+    and every assignment that includes the appraiser's own unit.
+
+    Eligible is what appraisal.access.may_appraise allows: a member assigned the area, or
+    the secretariat lead (who sees every area), in both cases not from the unit."""
+    participations: dict[int, list[Participation]] = defaultdict(list)
+    for participation in Participation.objects.filter(year=year).select_related("unit"):
+        participations[participation.block_id].append(participation)
+    for rows in participations.values():
+        rows.sort(key=lambda p: unit_code_key(p.unit.code))
+    assignments = list(Assignment.objects.filter(year=year).select_related("appraiser"))
+    leads = list(
+        get_user_model()
+        .objects.filter(memberships__role=R.SECRETARIAT_LEAD, is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    people = {a.appraiser_id for a in assignments} | set(leads)
+    units_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, unit_id in Membership.objects.filter(
+        user_id__in=people, unit__isnull=False
+    ).values_list("user_id", "unit_id"):
+        units_of[user_id].add(unit_id)
+
+    coverage: dict[int, BlockCoverage] = {}
+    for block in Block.objects.filter(pk__in=participations):
+        rows = participations[block.pk]
+        found = coverage[block.pk] = BlockCoverage()
+        for area in appraisable_areas(year, block):
+            assigned = [
+                a for a in assignments if a.block_id == block.pk and a.area_code == area.code
+            ]
+            gap = AreaGap(area, assigned=bool(assigned), block_units=len(rows))
+            for participation in rows:
+                unit = participation.unit_id
+                by_member = any(unit not in units_of[a.appraiser_id] for a in assigned)
+                by_lead = any(unit not in units_of[lead] for lead in leads)
+                if not by_member and not by_lead:
+                    gap.units.append(participation)
+                elif not by_member:
+                    gap.lead_only.append(participation)
+            if gap.units or gap.lead_only:
+                found.gaps.append(gap)
+        for a in assignments:
+            if a.block_id == block.pk:
+                own = [p for p in rows if p.unit_id in units_of[a.appraiser_id]]
+                if own:
+                    found.own_units[a.pk] = own
+    return coverage
 
 
 def appraisers():

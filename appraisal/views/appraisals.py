@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from appraisal.services.appraisals import (
 )
 from appraisal.services.assignments import (
     appraisable_areas,
+    assignment_coverage,
     assignment_create,
     assignment_delete,
     assignment_reassign,
@@ -59,12 +61,15 @@ def queue_home(request):
 @role_required(*APPRAISAL_ROLES)
 def queue(request, year: int):
     year_obj = year_or_404(year)
+    queues = appraisal_queue(request.user, year_obj)
+    # Each unit's submission (sent by its head, or not yet): one query for the whole queue.
+    prefetch_related_objects([p for q in queues for p, _cells in q.rows], "submission")
     return render(
         request,
         "appraisal/queue.html",
         {
             "year": year_obj,
-            "queues": appraisal_queue(request.user, year_obj),
+            "queues": queues,
             "window_open": year_obj.window_is_open("appraisal"),
             "may_assign": has_role(request.user, *ASSIGN_ROLES),
         },
@@ -292,9 +297,14 @@ def assignments(request, year: int):
         assignment_change(request, year_obj)
         return redirect("appraisal:assignments", year=year_obj.year)
     blocks = Block.objects.filter(participation__year=year_obj).distinct().order_by("code")
+    coverage = assignment_coverage(year_obj)
     current = {}
     for assignment in Assignment.objects.filter(year=year_obj).select_related("appraiser"):
-        current.setdefault((assignment.block_id, assignment.area_code), []).append(assignment)
+        block_coverage = coverage.get(assignment.block_id)
+        own = block_coverage.own_units.get(assignment.pk, []) if block_coverage else []
+        current.setdefault((assignment.block_id, assignment.area_code), []).append(
+            (assignment, own)
+        )
     sections = [
         (
             block,
@@ -302,6 +312,7 @@ def assignments(request, year: int):
                 (area, current.get((block.pk, area.code), []))
                 for area in appraisable_areas(year_obj, block)
             ],
+            coverage.get(block.pk),
         )
         for block in blocks
     ]
@@ -311,6 +322,7 @@ def assignments(request, year: int):
         {
             "year": year_obj,
             "sections": sections,
+            "unappraisable": sum(c.unappraisable for c in coverage.values()),
             "form": AssignmentForm(auto_id=False),
             "editable": not year_obj.is_published,
         },

@@ -20,6 +20,6 @@ def test_the_periodic_task_tells_each_event_once(people, mailoutbox):
 def test_the_beat_schedule_runs_the_task(settings):
     from parindex.celery import app
 
-    [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values()]
+    entry = settings.CELERY_BEAT_SCHEDULE["send-reminders"]
     assert entry["task"] == reminders_send_task.name
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE

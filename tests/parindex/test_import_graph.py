@@ -17,12 +17,14 @@ RANKS = {
     "criteria": 2,
     "evidence": 3,
     "surveys": 3,
-    # People in bulk and their activation: units and the criteria trees' area codes.
-    "accounts": 3,
     "appraisal": 4,
     "reports": 5,
     # Reminders read the year's lifecycle, the units' progress and the appraisers' queues.
     "notifications": 5,
+    # People in bulk and their activation: units, the criteria trees' area codes, and their
+    # emails sent through the notifications outbox (which asks accounts to compose them
+    # through the composer accounts registers at start-up).
+    "accounts": 6,
     "exchange": 6,
     "demo": 7,
     "parindex": 8,
