@@ -2,7 +2,9 @@
 
 The demo (`load_demo`, 2022 published, its documents rendered once by the render job as the
 publication does) served as production serves it: nginx (deploy/nginx/, TLS, its cache of
-public documents) in front of gunicorn (3 sync workers, DEBUG off). Two figures per run:
+public documents, the stored files it sends itself on gunicorn's X-Accel-Redirect, its rate
+cap on /bao-cao/) in front of gunicorn (3 sync workers, DEBUG off, PARINDEX_ACCEL_REDIRECT as
+docker-compose.yml sets it). Two figures per run:
 
 - the server CPU (gunicorn's workers and nginx's) of one anonymous download of the year's
   zip, beside that of one static file through the same nginx and gunicorn (WhiteNoise): the
@@ -141,9 +143,13 @@ def bench_rows(runs: int = RUNS) -> list[dict]:
             tmp,
             database_url=env["DATABASE_URL"],
             media_root=tmp / "media",
+            accel_redirect=True,
             env={"DJANGO_SECRET_KEY": env["DJANGO_SECRET_KEY"], "PARINDEX_PROXY_COUNT": "1"},
         )
-        with server, Nginx(tmp, upstream=f"127.0.0.1:{server.port}", workers=2) as proxy:
+        proxy = Nginx(
+            tmp, upstream=f"127.0.0.1:{server.port}", media_root=server.media_root, workers=2
+        )
+        with server, proxy:
             servers = (server, proxy)
             with client_for(proxy.url) as client:
                 for path in (ZIP, STATIC_FILE):  # warm up every worker and the cache

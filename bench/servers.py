@@ -29,6 +29,10 @@ STOP_TIMEOUT = 15
 # and 71–82 ms with gthread (2×4, 3×3, 4×2): views are CPU-bound, threads only add GIL
 # contention, and more processes than cores + 1 only add context switches.
 WORKERS = 3
+# nginx's internal location over the media root (deploy/nginx/nginx.conf.template): a
+# gunicorn behind `Nginx` answers stored documents with X-Accel-Redirect to it, as
+# docker-compose.yml's web does (settings.PARINDEX_ACCEL_REDIRECT).
+ACCEL_REDIRECT = "/_media_internal/"
 
 
 def manage(env: dict[str, str], *command: str) -> None:
@@ -93,6 +97,7 @@ class Gunicorn(ChildProcess):
         workers: int = WORKERS,
         threads: int = 1,
         access_log: bool = False,
+        accel_redirect: bool = False,
         env: dict[str, str] | None = None,
     ):
         self.port = free_port()
@@ -105,6 +110,8 @@ class Gunicorn(ChildProcess):
         self.workers = workers
         self.threads = threads
         self.access_log = access_log
+        # Only behind an `Nginx` over the same media root: alone, nothing would follow it.
+        self.accel_redirect = accel_redirect
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
@@ -126,6 +133,7 @@ class Gunicorn(ChildProcess):
         )
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
+        env["PARINDEX_ACCEL_REDIRECT"] = ACCEL_REDIRECT if self.accel_redirect else ""
         env.update(self.extra_env)
         return env
 
@@ -278,9 +286,12 @@ def certificate_create(directory: Path) -> tuple[Path, Path]:
 class Nginx(ChildProcess):
     """Debian's nginx with deploy/nginx/nginx.conf.template (the one docker-compose.yml
     runs), in front of `upstream` (`host:port`, e.g. a `Gunicorn`), on two free ports of
-    127.0.0.1: `url` (HTTPS, self-signed) and `http_url` (redirects to HTTPS)."""
+    127.0.0.1: `url` (HTTPS, self-signed) and `http_url` (redirects to HTTPS). It sends the
+    stored files a `Gunicorn(accel_redirect=True)` names from `media_root` (the gunicorn's)."""
 
-    def __init__(self, log_dir: Path, *, upstream: str, workers: int = 1):
+    def __init__(
+        self, log_dir: Path, *, upstream: str, media_root: Path | None = None, workers: int = 1
+    ):
         import string
 
         self.dir = log_dir / f"nginx-{free_port()}"
@@ -305,6 +316,7 @@ class Nginx(ChildProcess):
                 NGINX_CERT=str(self.cert),
                 NGINX_CERT_KEY=str(key),
                 NGINX_PAGES_DIR=str(NGINX_DIR),
+                NGINX_MEDIA_ROOT=str((media_root or log_dir / "media").resolve()),
                 PARINDEX_UPSTREAM=upstream,
             )
         )

@@ -1,9 +1,13 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_GET, require_POST
 
 from appraisal.models import UnitResult
@@ -26,6 +30,29 @@ PUBLIC_MAX_AGE = 300  # seconds a proxy may keep a visitor's copy of a published
 PREPARING = "Tài liệu này đang được chuẩn bị sau khi công bố; vui lòng quay lại sau ít phút."
 
 
+def stored_file_response(
+    file: FieldFile, *, filename: str, content_type: str, as_attachment: bool = True
+) -> HttpResponse:
+    """A stored file (under MEDIA_ROOT) as an attachment, once the caller has checked who
+    may have it. Behind nginx (settings.PARINDEX_ACCEL_REDIRECT) the answer is headers only,
+    with `X-Accel-Redirect` to nginx's internal location over MEDIA_ROOT: nginx sends the
+    bytes, and the gunicorn worker is free as soon as the headers are written (issue 12: a
+    slow downloader held a sync worker for the whole file). Without nginx, Django streams it."""
+    prefix = settings.PARINDEX_ACCEL_REDIRECT
+    if not prefix:
+        return FileResponse(
+            file.open("rb"),
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    response = HttpResponse(content_type=content_type)
+    # nginx decodes the URI it is given: a stored name is sent percent-encoded.
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name, safe="/")
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    return response
+
+
 def _download(request, rendered: RenderedFile):
     """The stored file, with its validators: a visitor's cache asks again for nothing."""
     etag = f'"{rendered.digest[:40]}"'
@@ -34,9 +61,8 @@ def _download(request, rendered: RenderedFile):
     )
     if unchanged is not None:
         return unchanged
-    response = FileResponse(
-        rendered.file.open("rb"),
-        as_attachment=True,
+    response = stored_file_response(
+        rendered.file,
         filename=f"{rendered.year.year}-{rendered.filename}",
         content_type=rendered.content_type,
     )
