@@ -38,7 +38,7 @@ PAGES = [
     ("results API 2022", None, "/api/years/2022/results"),
     ("unit officer: home", "canbo.yte", "/"),
     ("unit officer: self-assessment tree", "canbo.yte", "/tu-danh-gia/"),
-    ("appraiser: queue 2023", "thamdinh.tuphap", "/tham-dinh/2023/"),
+    ("appraiser: queue 2026", "thamdinh.tuphap", "/tham-dinh/2026/"),
     ("council: results 2022", "hoidong", "/tham-dinh/hoi-dong/2022/"),
     ("Nội vụ: survey dashboard 2022", "noivu", "/dieu-tra/2022/"),
     ("Nội vụ: audit trail", "noivu", "/nhat-ky/"),

@@ -28,9 +28,10 @@ from criteria.rules import rubric_points
 from evidence.models import Score
 
 from .ballots import create_ballots
-from .province import PROVINCE, UNITS, Target
+from .province import PROVINCE, Target
 from .scores import SELF_NOTES, create_scores, q, rubric_value
-from .structure import create_structure, create_survey_setup
+from .spec import DemoProvince
+from .structure import HAI_DUONG, create_structure, create_survey_setup
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -49,7 +50,12 @@ class YearPlan:
     published_on: date | None
 
 
-def year_name(year: int) -> str:
+def year_name(year: int, province: str = PROVINCE) -> str:
+    if province != PROVINCE:
+        return (
+            f"Đánh giá, xác định Chỉ số CCHC năm {year} của các sở, ban, ngành và UBND "
+            f"các xã, phường, đặc khu thành phố {province}"
+        )
     return (
         f"Đánh giá, xác định Chỉ số CCHC năm {year} của các sở, ban, ngành tỉnh "
         f"và UBND các huyện, thị xã, thành phố tỉnh {PROVINCE}"
@@ -61,6 +67,7 @@ def build_assessed_year(plan: YearPlan) -> Year:
     year = Year.objects.create(
         year=plan.year,
         name=year_name(plan.year),
+        province=PROVINCE,
         status=Year.Status.REVIEW,
         self_assessment_opens=local(plan.self_assessment[0]),
         self_assessment_closes=local(plan.self_assessment[1], end_of_day=True),
@@ -75,11 +82,14 @@ def build_assessed_year(plan: YearPlan) -> Year:
 
 
 @transaction.atomic
-def build_year_in_progress(year_number: int, today: date) -> Year:
+def build_year_in_progress(
+    year_number: int, today: date, province: DemoProvince = HAI_DUONG
+) -> Year:
     """The current year: self-assessment open around today, some units part-way through."""
     year = Year.objects.create(
         year=year_number,
-        name=year_name(year_number),
+        name=year_name(year_number, province.name),
+        province=province.name,
         status=Year.Status.SELF_ASSESSMENT,
         self_assessment_opens=local(today - timedelta(days=10)),
         self_assessment_closes=local(today + timedelta(days=10), end_of_day=True),
@@ -88,18 +98,19 @@ def build_year_in_progress(year_number: int, today: date) -> Year:
         explanation_opens=local(today + timedelta(days=18)),
         explanation_closes=local(today + timedelta(days=20), end_of_day=True),
     )
-    structure = create_structure(year)
-    create_survey_setup(year, structure["criteria"])
+    # A year after the first compares each unit with its own code the year before.
+    structure = create_structure(year, province, lineage=False)
+    create_survey_setup(year, structure["criteria"], province)
     rng = random.Random(f"progress-{year_number}")
     rows = []
-    for position, demo_unit in enumerate(UNITS):
+    for position, demo_unit in enumerate(province.units):
         # A few units are nearly done, most part-way, some have not started.
         share = [0.9, 0.6, 0.4, 0.2, 0.0][position % 5]
-        criteria = structure["criteria"][demo_unit.code[0]]
+        criteria = structure["criteria"][demo_unit.block]
         for criterion in criteria.values():
             if not criterion.is_leaf or criterion.method != Criterion.Method.EVIDENCE:
                 continue
-            if criterion.kind == Criterion.Kind.DEDUCTION or rng.random() >= share:
+            if criterion.kind != Criterion.Kind.NORMAL or rng.random() >= share:
                 continue
             rubric = tuple((Decimal(t), Decimal(p)) for t, p in criterion.rubric)
             if rubric:

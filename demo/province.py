@@ -16,6 +16,7 @@ BLOCKS = {
     "A": "Sở, ban, ngành tỉnh",
     "B": "UBND các huyện, thị xã, thành phố",
 }
+BLOCK_KINDS = {"A": "so", "B": "huyen"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class DemoUnit:
     key: str
     name: str
     head_title: str
+    kind: str = ""  # blank: the block's kind
+    predecessors: str = ""  # as the workbook writes it (INTERFACES §2): blank, `-` or refs
+
+    @property
+    def block(self) -> str:
+        return self.code[0]
 
 
 def _department(code: str, key: str, name: str, head_title: str | None = None) -> DemoUnit:
@@ -84,6 +91,7 @@ class Target:
     deduction: Decimal = Decimal(0)  # points of the "5.5" deduction leaf
     not_applicable: tuple[str, ...] = ()
     values: dict[str, Decimal] = field(default_factory=dict)  # measured leaves' values
+    bonus: Decimal = Decimal(0)  # points of the bonus leaf, where the tree has one
 
 
 def t(
@@ -91,6 +99,7 @@ def t(
     deduction: str = "0",
     not_applicable: tuple = (),
     values: dict | None = None,
+    bonus: str = "0",
     **areas: str,
 ) -> Target:
     return Target(
@@ -99,6 +108,7 @@ def t(
         Decimal(deduction),
         not_applicable,
         {code: Decimal(value) for code, value in (values or {}).items()},
+        Decimal(bonus),
     )
 
 

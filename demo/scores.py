@@ -14,8 +14,9 @@ from criteria.models import Year
 from criteria.rules import parse_rubric, rubric_points
 from evidence.models import Score
 
-from .province import UNITS, Target
-from .structure import leaves_of, tree_for
+from .province import Target
+from .spec import DemoProvince
+from .structure import HAI_DUONG, leaves_of
 from .trees import Node
 
 MILLI = Decimal("0.001")
@@ -43,7 +44,9 @@ def area_targets(
     """Evidence area scores (3 decimals) adding up to what the target index leaves after
     the survey, with the record's pinned areas and a little variety in the others."""
     applicable = [
-        leaf for leaf in leaves if not leaf.deduction and leaf.code not in target.not_applicable
+        leaf
+        for leaf in leaves
+        if not (leaf.deduction or leaf.bonus) and leaf.code not in target.not_applicable
     ]
     area_max: dict[str, Decimal] = defaultdict(Decimal)
     for leaf in applicable:
@@ -226,12 +229,13 @@ def create_scores(
     tallies: dict[str, dict[str, scoring.SurveyTally]],
     *,
     appraised: bool = True,
+    province: DemoProvince = HAI_DUONG,
 ) -> None:
     rng = random.Random(f"scores-{year.year}")
     rows: list[Score] = []
-    for demo_unit in UNITS:
-        block_code = demo_unit.code[0]
-        tree = tree_for(block_code, year.year)
+    for demo_unit in province.units:
+        block_code = demo_unit.block
+        tree = province.tree_for(block_code, year.year)
         leaves = leaves_of(tree)
         criteria = structure["criteria"][block_code]
         participation = structure["participations"][demo_unit.key]
@@ -250,12 +254,16 @@ def create_scores(
         areas = area_targets(demo_unit.key, target, leaves, survey_total, rng)
         by_area: dict[str, list[LeafPlan]] = defaultdict(list)
         for leaf in leaves:
-            if leaf.survey or leaf.deduction or leaf.code in target.not_applicable:
+            if leaf.survey or leaf.deduction or leaf.bonus or leaf.code in target.not_applicable:
                 continue
             by_area[leaf.code.split(".")[0]].append(LeafPlan(leaf, parse_rubric(leaf.rubric)))
+        bonus_area = next((leaf.code.split(".")[0] for leaf in leaves if leaf.bonus), None)
         leaf_scores: dict[str, tuple[Decimal, Decimal | None]] = {}
         for area_code, plans in by_area.items():
+            # What the area's adjustments move, its earned points make up.
             extra = target.deduction if area_code == "5" else ZERO
+            if area_code == bonus_area:
+                extra -= target.bonus
             leaf_scores.update(split_area(areas[area_code] + extra, plans, target.values, rng))
         for leaf in leaves:
             if leaf.survey:
@@ -270,6 +278,18 @@ def create_scores(
                         self_note="Đơn vị không có đơn vị sự nghiệp công lập trực thuộc.",
                     )
                 )
+                continue
+            if leaf.bonus:
+                if target.bonus:
+                    rows.append(
+                        Score(
+                            participation=participation,
+                            criterion=criterion,
+                            self_score=target.bonus,
+                            self_note="Mô hình, sáng kiến CCHC được thành phố công nhận.",
+                            appraised_score=target.bonus if appraised else None,
+                        )
+                    )
                 continue
             if leaf.deduction:
                 if target.deduction:

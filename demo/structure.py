@@ -11,7 +11,8 @@ from criteria.rules import DEFAULT_RULES, parse_rubric
 from surveys.models import Question, RespondentGroup, Scale, ScaleOption
 from units.models import Block, Unit
 
-from .province import BLOCKS, GROUPS, UNITS
+from .province import BLOCK_KINDS, BLOCKS, GROUPS, PROVINCE, UNITS
+from .spec import DemoProvince
 from .trees import Node, department_tree, district_tree
 
 SCALES = {
@@ -40,19 +41,36 @@ def tree_for(block: str, year: int) -> list[Node]:
     return department_tree(year) if block == "A" else district_tree(year)
 
 
+HAI_DUONG = DemoProvince(
+    name=PROVINCE,
+    blocks=BLOCKS,
+    block_kinds=BLOCK_KINDS,
+    units=UNITS,
+    groups=GROUPS,
+    organisation_groups=ORGANISATION_GROUPS,
+    tree_for=tree_for,
+)
+
+
 def leaves_of(tree: list[Node]) -> list[Node]:
     codes = {node.code for node in tree}
     parents = {code.rpartition(".")[0] for code in codes if "." in code}
     return [node for node in tree if node.code not in parents]
 
 
-def create_structure(year: Year) -> dict:
+def create_structure(
+    year: Year, province: DemoProvince = HAI_DUONG, *, lineage: bool = True
+) -> dict:
+    """`lineage`: the units name the predecessors they were formed from (the first year
+    after a merger); otherwise none is given and each compares with its own code."""
     blocks = {}
-    for code, name in BLOCKS.items():
-        blocks[code], _ = Block.objects.update_or_create(code=code, defaults={"name": name})
+    for code, name in province.blocks.items():
+        blocks[code], _ = Block.objects.update_or_create(
+            code=code, defaults={"name": name, "kind": province.block_kinds.get(code, "")}
+        )
     participations = {}
-    for demo_unit in UNITS:
-        block = blocks[demo_unit.code[0]]
+    for demo_unit in province.units:
+        block = blocks[demo_unit.block]
         unit, _ = Unit.objects.update_or_create(
             code=demo_unit.code,
             defaults={"name": demo_unit.name, "block": block, "head_title": demo_unit.head_title},
@@ -63,11 +81,14 @@ def create_structure(year: Year) -> dict:
             block=block,
             name=demo_unit.name,
             head_title=demo_unit.head_title,
+            kind=demo_unit.kind,
+            predecessors=demo_unit.predecessors if lineage else "",
         )
     criteria: dict[str, dict[str, Criterion]] = {}
     for block_code, block in blocks.items():
-        BlockRules.objects.create(year=year, block=block, **DEFAULT_RULES)
-        tree = tree_for(block_code, year.year)
+        rules = DEFAULT_RULES | province.rules.get(block_code, {})
+        BlockRules.objects.create(year=year, block=block, **rules)
+        tree = province.tree_for(block_code, year.year)
         leaf_codes = {node.code for node in leaves_of(tree)}
         by_code: dict[str, Criterion] = {}
         maxima = _maxima(tree, leaf_codes)
@@ -86,7 +107,13 @@ def create_structure(year: Year) -> dict:
                     if is_leaf
                     else ""
                 ),
-                kind=Criterion.Kind.DEDUCTION if node.deduction else Criterion.Kind.NORMAL,
+                kind=(
+                    Criterion.Kind.DEDUCTION
+                    if node.deduction
+                    else Criterion.Kind.BONUS
+                    if node.bonus
+                    else Criterion.Kind.NORMAL
+                ),
                 counts_for_classification=node.counts,
                 rubric=[[str(t), str(p)] for t, p in parse_rubric(node.rubric)],
                 is_leaf=is_leaf,
@@ -101,15 +128,17 @@ def _maxima(tree: list[Node], leaf_codes: set[str]) -> dict[str, Decimal]:
         if node.code in leaf_codes:
             maxima[node.code] = node.max_points
         parent = node.code.rpartition(".")[0]
-        if parent and not node.deduction:
+        if parent and not (node.deduction or node.bonus):
             maxima[parent] += maxima[node.code]
     return maxima
 
 
-def create_survey_setup(year: Year, criteria: dict[str, dict[str, Criterion]]):
+def create_survey_setup(
+    year: Year, criteria: dict[str, dict[str, Criterion]], province: DemoProvince = HAI_DUONG
+):
     groups = {
         code: RespondentGroup.objects.create(year=year, code=code, name=name)
-        for code, name in GROUPS.items()
+        for code, name in province.groups.items()
     }
     options = {}
     for scale_code, rows in SCALES.items():
@@ -134,7 +163,9 @@ def create_survey_setup(year: Year, criteria: dict[str, dict[str, Criterion]]):
                 criterion=criterion,
                 scale=Scale.objects.get(year=year, code="hai_long" if citizens else "muc_do"),
                 text=f"Ông/bà đánh giá thế nào về: {criterion.name.lower()}?",
+                # DOMAIN §8: the citizens' questions make the satisfaction index (SIPAS).
+                sipas=citizens and province.sipas,
             )
-            allowed = ["nguoi_dan"] if citizens else ORGANISATION_GROUPS[block_code]
+            allowed = ["nguoi_dan"] if citizens else province.organisation_groups[block_code]
             question.groups.set([groups[code] for code in allowed])
     return groups, options

@@ -21,6 +21,7 @@ class Node:
     rubric: str = ""
     survey: bool = False
     deduction: bool = False
+    bonus: bool = False
     counts: bool | None = None
 
 

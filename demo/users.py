@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 
 from units.models import Membership, Unit
 
+from .haiphong.units import UNIT_BY_KEY
+
 DEMO_PASSWORD = "parindex-demo"
 
 # The admin's own login: staff and superuser, for the admin's tasks at /quan-tri/ only. No
@@ -12,13 +14,19 @@ DEMO_PASSWORD = "parindex-demo"
 ADMIN_USERNAME = "quantri"
 ADMIN_LABEL = "Quản trị hệ thống (/quan-tri/)"
 
-# username, full name, role (None: the admin's login), unit code, admin (staff + superuser)
+NOI_VU, Y_TE, TU_PHAP = (UNIT_BY_KEY[key].code for key in ("NV", "YT", "TP"))
+WARD, COMMUNE = UNIT_BY_KEY["P4"].code, UNIT_BY_KEY["X3"].code  # phường Ngô Quyền, xã An Lão
+
+# username, full name, role (None: the admin's login), unit code, admin (staff + superuser).
+# Hải Phòng's units (DOMAIN §8), where the year in progress is.
 DEMO_USERS = [
-    ("noivu", "Nguyễn Thị Lan", Membership.Role.HOME_AFFAIRS, "A2", False),
-    ("canbo.yte", "Trần Văn Minh", Membership.Role.UNIT_OFFICER, "A18", False),
-    ("thutruong.yte", "Phạm Quốc Hùng", Membership.Role.UNIT_HEAD, "A18", False),
-    ("thamdinh.tuphap", "Lê Thu Hà", Membership.Role.APPRAISER, "A8", False),
-    ("totruong", "Vũ Đức Anh", Membership.Role.SECRETARIAT_LEAD, "A2", False),
+    ("noivu", "Nguyễn Thị Lan", Membership.Role.HOME_AFFAIRS, NOI_VU, False),
+    ("canbo.yte", "Trần Văn Minh", Membership.Role.UNIT_OFFICER, Y_TE, False),
+    ("thutruong.yte", "Phạm Quốc Hùng", Membership.Role.UNIT_HEAD, Y_TE, False),
+    ("thamdinh.tuphap", "Lê Thu Hà", Membership.Role.APPRAISER, TU_PHAP, False),
+    ("totruong", "Vũ Đức Anh", Membership.Role.SECRETARIAT_LEAD, NOI_VU, False),
+    ("canbo.phuong", "Lương Thị Hoa", Membership.Role.UNIT_OFFICER, WARD, False),
+    ("chutich.xa", "Bùi Văn Thắng", Membership.Role.UNIT_HEAD, COMMUNE, False),
     ("hoidong", "Đỗ Mạnh Cường", Membership.Role.COUNCIL, None, False),
     (ADMIN_USERNAME, "Đào Minh Tuấn", None, None, True),
 ]
@@ -42,6 +50,8 @@ def demo_users_create() -> list[tuple[str, str, str]]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         unit = Unit.objects.get(code=unit_code) if unit_code else None
+        # A demo login has its one role: the old demo's (Hải Dương's units) goes.
+        user.memberships.exclude(role=role, unit=unit).delete()
         if role:
             Membership.objects.get_or_create(user=user, role=role, unit=unit)
         rows.append((username, role_label(role), unit.name if unit else "–"))

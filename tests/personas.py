@@ -2,7 +2,8 @@
 
 Units carry the demo province's codes and names (demo/province.py): A1 Sở Giao thông vận
 tải, A2 Sở Nội vụ, A8 Sở Tư pháp, A18 Sở Y tế, B1 UBND huyện Nam Sách… People are the demo
-logins (demo/users.py) with their roles and units, plus a few test-only colleagues:
+logins as they were in Hải Dương (demo/users.py has since moved them to Hải Phòng's units)
+with their roles and units, plus a few test-only colleagues:
 
 - canbo.yte, Trần Văn Minh: CCHC officer of Sở Y tế (A18); thutruong.yte, Phạm Quốc Hùng,
   its head; chuyenvien.yte, Hoàng Thị Mai, a colleague who may be delegated leaves;
@@ -28,7 +29,6 @@ from django.contrib.auth import get_user_model
 
 from criteria.models import Criterion, Participation, Year
 from demo.province import BLOCKS, UNITS
-from demo.users import DEMO_USERS
 from units.models import Block, Membership, Unit
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -42,10 +42,16 @@ UNIT_NAMES = {unit.code: unit.name for unit in UNITS}
 HEAD_TITLES = {unit.code: unit.head_title for unit in UNITS}
 BLOCK_NAMES = dict(BLOCKS)
 
-# username → (full name, role, unit code): the demo logins, then test-only people.
+# username → (full name, role, unit code): the demo logins as they were in Hải Dương (a
+# frozen copy: the demo itself has moved to Hải Phòng, demo/users.py), then test-only people.
 PEOPLE = {
-    username: (full_name, role, unit_code)
-    for username, full_name, role, unit_code, _is_staff in DEMO_USERS
+    "noivu": ("Nguyễn Thị Lan", R.HOME_AFFAIRS, NOI_VU),
+    "canbo.yte": ("Trần Văn Minh", R.UNIT_OFFICER, Y_TE),
+    "thutruong.yte": ("Phạm Quốc Hùng", R.UNIT_HEAD, Y_TE),
+    "thamdinh.tuphap": ("Lê Thu Hà", R.APPRAISER, TU_PHAP),
+    "totruong": ("Vũ Đức Anh", R.SECRETARIAT_LEAD, NOI_VU),
+    "hoidong": ("Đỗ Mạnh Cường", R.COUNCIL, None),
+    "quantri": ("Đào Minh Tuấn", None, None),
 } | {
     "chuyenvien.yte": ("Hoàng Thị Mai", R.UNIT_OFFICER, Y_TE),
     "canbo.tuphap": ("Đinh Văn Long", R.UNIT_OFFICER, TU_PHAP),

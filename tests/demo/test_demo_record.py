@@ -278,8 +278,13 @@ def test_every_area_maximum_is_the_published_one(record):
             assert unit["max"] == "100.000"
 
 
-def test_2021_and_2022_are_published_and_2023_is_in_self_assessment(record):
-    assert record["statuses"] == {2021: "published", 2022: "published", 2023: "self_assessment"}
+def test_2021_2022_and_2025_are_published_and_2026_is_in_self_assessment(record):
+    assert record["statuses"] == {
+        2021: "published",
+        2022: "published",
+        2025: "published",
+        2026: "self_assessment",
+    }
 
 
 def test_2021_ranking_marks_nam_sach_as_within_survey_noise_of_hai_duong(record, client):

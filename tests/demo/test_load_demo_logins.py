@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client
 
+from demo.haiphong.units import BLOCKS, UNITS
 from demo.users import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, demo_users_create
-from tests.personas import GTVT, NOI_VU, TU_PHAP, Y_TE, unit_get
+from units.models import Block, Unit
 
 USERNAMES = [row[0] for row in DEMO_USERS]
 
@@ -35,8 +36,11 @@ def password_hashes() -> dict[str, str]:
 @pytest.fixture
 def demo_clients(db) -> dict[str, Client]:
     """The demo logins, each logged in once with the demo password."""
-    for code in (GTVT, NOI_VU, TU_PHAP, Y_TE):
-        unit_get(code)
+    blocks = {code: Block.objects.create(code=code, name=name) for code, name in BLOCKS.items()}
+    wanted = {row[3] for row in DEMO_USERS}
+    for unit in UNITS:
+        if unit.code in wanted:
+            Unit.objects.create(code=unit.code, name=unit.name, block=blocks[unit.block])
     demo_users_create()
     clients = {}
     for username in USERNAMES:
@@ -60,6 +64,8 @@ def test_logins_only_prints_every_login_and_changes_no_password_or_session(demo_
     for username in USERNAMES:
         assert username in out
     assert "Sở Y tế" in out and "chưa có tài khoản" not in out
+    assert "canbo.phuong" in out and "UBND phường Ngô Quyền" in out
+    assert "chutich.xa" in out and "UBND xã An Lão" in out
 
 
 def test_logins_only_on_an_empty_database_creates_nothing(db):

@@ -1,12 +1,13 @@
-"""A whole assessment year, 2023 of the demo province, walked through the real UI.
+"""A whole assessment year, 2026 of the demo city (Hải Phòng), walked through the real UI.
 
-Sở Y tế (A18) scores leaf 2.1.1 and uploads a PDF, its head submits; the appraiser from Sở
+Sở Y tế scores leaf 2.1.1 and uploads a PDF, its head submits; the appraiser from Sở
 Tư pháp adjusts the score; the unit explains; the appraiser gives the final score; the
 council recomputes and publishes; the public reads the ranking. Time moves on between the
 steps by moving the year's windows around the real clock, which the live server shares.
 """
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs
@@ -19,16 +20,17 @@ from playwright.sync_api import expect
 from appraisal.models import AppraisalEntry, AreaResult, Explanation, UnitResult
 from appraisal.services.publication import publication_gaps, survey_gap_acknowledge
 from criteria.models import Criterion, Participation, Year
+from demo.users import Y_TE
 from evidence.models import EvidenceFile, Score, Submission
 
 from .conftest import login, screenshot
 
 pytestmark = pytest.mark.e2e
 
-YEAR = 2023
-UNIT = "A18"
+YEAR = 2026
+UNIT = Y_TE
 LEAF = "2.1.1"
-SELF_NOTE = "Đã ban hành Kế hoạch CCHC năm 2023 đúng hạn; một nhiệm vụ chưa hoàn thành."
+SELF_NOTE = "Đã ban hành Kế hoạch CCHC năm 2026 đúng hạn; một nhiệm vụ chưa hoàn thành."
 APPRAISAL_COMMENT = "Kế hoạch ban hành chậm 5 ngày so với quy định: điều chỉnh giảm."
 EXPLANATION_NOTE = "Kế hoạch ban hành đúng hạn theo công văn số 12/SYT; gửi kèm văn bản."
 FINAL_COMMENT = "Chấp nhận một phần giải trình: văn bản kèm theo chứng minh ban hành đúng hạn."
@@ -109,17 +111,17 @@ def officer_scores_explains_and_uploads(open_as, url, participation, leaf):
     page.locator("form.upload input[name=files]").set_input_files(
         files=[
             {
-                "name": "ke-hoach-cchc-2023.pdf",
+                "name": "ke-hoach-cchc-2026.pdf",
                 "mimeType": "application/pdf",
-                "buffer": pdf_bytes("Ke hoach CCHC nam 2023 - So Y te"),
+                "buffer": pdf_bytes("Ke hoach CCHC nam 2026 - So Y te"),
             }
         ]
     )
     page.locator("form.upload button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text(
-        f"Đã tải lên 'ke-hoach-cchc-2023.pdf' ({LEAF})."
+        f"Đã tải lên 'ke-hoach-cchc-2026.pdf' ({LEAF})."
     )
-    expect(page.locator("table.files-table")).to_contain_text("ke-hoach-cchc-2023.pdf")
+    expect(page.locator("table.files-table")).to_contain_text("ke-hoach-cchc-2026.pdf")
 
     def complete_save(response) -> bool:
         if not response.url.endswith(f"/tieu-chi/{leaf.pk}/luu/"):
@@ -137,7 +139,7 @@ def officer_scores_explains_and_uploads(open_as, url, participation, leaf):
     score = Score.objects.get(participation=participation, criterion=leaf)
     assert (score.self_score, score.self_note) == (Decimal("1.5"), SELF_NOTE)
     assert list(score.evidence.values_list("original_name", "kind")) == [
-        ("ke-hoach-cchc-2023.pdf", EvidenceFile.Kind.PDF)
+        ("ke-hoach-cchc-2026.pdf", EvidenceFile.Kind.PDF)
     ]
     return score
 
@@ -172,7 +174,7 @@ def appraiser_adjusts_the_leaf(open_as, url, participation, leaf, score):
         page.get_by_role("heading", name=f"Thẩm định kết quả tự đánh giá năm {YEAR}")
     ).to_be_visible()
     expect(page.locator("p.window")).to_contain_text("Đang mở")
-    row = page.locator("table.queue-table tbody tr", has_text=f"{UNIT} · Sở Y tế")
+    row = page.locator("table.queue-table tbody tr", has_text="Sở Y tế")
     expect(row).to_have_count(1)
     screenshot(page, "appraisal-queue")
     row.locator(f"a[href$='/don-vi/{UNIT}/linh-vuc/2/']").click()
@@ -326,7 +328,8 @@ def council_recomputes_and_publishes(open_as, url, participation, leaf, score):
     expect(unit_row).to_have_count(1)
     area_2 = AreaResult.objects.get(unit_result__participation=participation, criterion__code="2")
     assert area_2.score == Decimal("1.75")  # the only appraised leaf of the area
-    expect(unit_row.locator("td").nth(3)).to_have_text("1,750")
+    # The area's score, then its change against Sở Y tế's 2025 (the same code).
+    expect(unit_row.locator("td").nth(3)).to_have_text(re.compile(r"^1,750"))
 
     page.get_by_role("link", name="Phê duyệt và công bố…").click()
     page.locator("input[name=confirm]").fill(str(YEAR - 1))
@@ -343,7 +346,7 @@ def council_recomputes_and_publishes(open_as, url, participation, leaf, score):
 
 
 def public_reads_the_ranking(open_as, url, participation, leaf, score):
-    """The public reads the 2023 ranking."""
+    """The public reads the 2026 ranking."""
     page = open_as(None)
     page.goto(f"{url}/ket-qua/{YEAR}/")
     expect(page.get_by_role("heading", name=f"Kết quả Chỉ số CCHC năm {YEAR}")).to_be_visible()
@@ -354,7 +357,7 @@ def public_reads_the_ranking(open_as, url, participation, leaf, score):
     expect(public_row.locator("td").nth(0)).to_have_text(str(result.rank))
     index = f"{result.index:.2f}".replace(".", ",")
     expect(public_row.locator("td").nth(3)).to_contain_text(index)
-    screenshot(page, "public-2023")
+    screenshot(page, "public-2026")
 
     score.refresh_from_db()
     assert score.appraised_score == Decimal("1.75")

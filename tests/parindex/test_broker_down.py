@@ -39,7 +39,7 @@ def environment(tmp_path_factory):
 
 
 def test_compute_is_refused_with_a_clear_message_when_redis_is_down(environment):
-    result = manage("compute_results", "--year", "2023", "--timeout", "30", env=environment)
+    result = manage("compute_results", "--year", "2026", "--timeout", "30", env=environment)
 
     assert result.returncode != 0
     assert "Hàng đợi tác vụ (Redis) không hoạt động" in result.stderr
@@ -50,8 +50,8 @@ def test_pages_still_serve_when_redis_is_down(environment):
         "import django; django.setup();"
         "from django.test import Client;"
         "c = Client(HTTP_HOST='127.0.0.1');"
-        "print(c.get('/').status_code, c.get('/ket-qua/2022/').status_code,"
-        " c.get('/api/years/2022/results').status_code)"
+        "print(c.get('/').status_code, c.get('/ket-qua/2025/').status_code,"
+        " c.get('/api/years/2025/results').status_code)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

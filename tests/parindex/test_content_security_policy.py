@@ -130,8 +130,8 @@ def test_a_previewed_document_may_use_the_browsers_pdf_viewer(client, demo):
     assert client.login(username="noivu", password=DEMO_PASSWORD)
     from surveys.models import RespondentGroup
 
-    group = RespondentGroup.objects.filter(year__year=2023).first()
-    response = client.get(reverse("surveys:blank_ballot", args=[2023, "A", group.code]))
+    group = RespondentGroup.objects.filter(year__year=2026).first()
+    response = client.get(reverse("surveys:blank_ballot", args=[2026, "S", group.code]))
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"

@@ -1,5 +1,5 @@
-"""Every role × every URL of the app, for a published year (2022) and one not yet published
-(2023, its results computed): the status each must get (issue 12, holes 2 and 4).
+"""Every role × every URL of the app, for a published year (2025) and one not yet published
+(2026, its results computed): the status each must get (issue 12, holes 2 and 4).
 
 Unpublished results — the ranking, a unit's page, the results API, the annexes and the
 report, the survey tallies — are for those who decide only: the council, the secretariat
@@ -7,7 +7,8 @@ lead and Sở Nội vụ. An appraiser sees the leaves of the areas assigned to 
 of a unit's total. The URL list is walked from the resolver: a URL added without an entry
 here fails `test_every_url_pattern_has_an_entry`.
 
-The demo is loaded once for the module (2021 and 2022 published, 2023 in self-assessment);
+The demo is loaded once for the module (Hải Dương's 2021 and 2022 and Hải Phòng's 2025
+published, 2026 in self-assessment);
 each request runs in its test's transaction, rolled back after it.
 """
 
@@ -22,11 +23,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from appraisal.services.compute import results_compute
 from criteria.models import Criterion, Participation, Year
+from demo.users import Y_TE
 from evidence.models import EvidenceFile, Score
 from kernel.models import Job
 from surveys.models import RespondentGroup, Scale
 from tests.personas import person
-from units.models import Membership
+from units.models import Membership, Unit
 
 ROLES = ("anonymous", "officer", "delegate", "head", "appraiser", "lead", "council", "noivu")
 USERNAMES = {
@@ -67,7 +69,7 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, with 2023's results computed, a delegated colleague and one evidence file
+    """The demo, with 2026's results computed, a delegated colleague and one evidence file
     on a leaf of each of Sở Y tế's areas (1 for the delegate, 2 for the rest)."""
     from django.conf import settings
 
@@ -75,14 +77,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=open("/dev/null", "w"))
-        # What 2022's publication's render job stores: visitors are served these files.
+        # What 2025's publication's render job stores: visitors are served these files.
         from reports.services import bundle_refresh
 
-        bundle_refresh(year=Year.objects.get(year=2022))
-        year = Year.objects.get(year=2023)
+        bundle_refresh(year=Year.objects.get(year=2025))
+        year = Year.objects.get(year=2026)
         results_compute(year=year)
-        yte = Participation.objects.get(year=year, unit__code="A18")
-        colleague = person("chuyenvien.yte")
+        yte = Participation.objects.get(year=year, unit__code=Y_TE)
+        colleague = person("chuyenvien.yte", unit=Unit.objects.get(code=Y_TE))
         leaves = {
             area: Criterion.objects.filter(
                 year=year, block=yte.block, is_leaf=True, method="evidence", code__startswith=area
@@ -107,21 +109,22 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             "leaf_other_code": leaves["2."].code,
             "file_delegated": files["1."].pk,
             "file_other": files["2."].pk,
-            "render_job": Job.objects.create(kind=Job.Kind.RENDER, year=2023).pk,
-            "compute_job": Job.objects.create(kind=Job.Kind.COMPUTE, year=2023).pk,
+            "render_job": Job.objects.create(kind=Job.Kind.RENDER, year=2026).pk,
+            "compute_job": Job.objects.create(kind=Job.Kind.COMPUTE, year=2026).pk,
+            "yte": Y_TE,
         }
-        for number in (2022, 2023):
+        for number in (2025, 2026):
             ids[number] = {
                 "year": number,
                 "scale": Scale.objects.filter(year__year=number).values_list("pk", flat=True)[0],
                 "survey_leaf": Criterion.objects.filter(
-                    year__year=number, block__code="A", method="survey", is_leaf=True
+                    year__year=number, block__code="S", method="survey", is_leaf=True
                 ).values_list("pk", flat=True)[0],
                 "group": RespondentGroup.objects.filter(year__year=number)
                 .values_list("code", flat=True)
                 .order_by("code")[0],
                 "appraised_leaf": Criterion.objects.filter(
-                    year__year=number, block__code="A", method="evidence", code__startswith="2."
+                    year__year=number, block__code="S", method="evidence", code__startswith="2."
                 )
                 .order_by("sort_key")
                 .values_list("code", flat=True)[0],
@@ -148,7 +151,8 @@ def _demo_delete() -> None:
 SAMPLES = {
     "home": "/",
     "year_results": "/ket-qua/{year}/",
-    "unit_results": "/ket-qua/{year}/A1/",
+    "sipas_results": "/ket-qua/{year}/hai-long/",
+    "unit_results": "/ket-qua/{year}/S1/",
     "results_api": "/api/years/{year}/results",
     "evidence:home": "/tu-danh-gia/",
     "evidence:leaf": "/tu-danh-gia/tieu-chi/{leaf_other}/",
@@ -165,13 +169,13 @@ SAMPLES = {
     "appraisal:queue": "/tham-dinh/",
     "appraisal:queue_year": "/tham-dinh/{year}/",
     "appraisal:assignments": "/tham-dinh/{year}/phan-cong/",
-    "appraisal:unit_area": "/tham-dinh/{year}/don-vi/A1/linh-vuc/2/",
-    "appraisal:leaf": "/tham-dinh/{year}/don-vi/A1/tieu-chi/{appraised_leaf}/",
-    "appraisal:leaf_not_applicable": "/tham-dinh/{year}/don-vi/A1/tieu-chi/{appraised_leaf}/khong-ap-dung/",
+    "appraisal:unit_area": "/tham-dinh/{year}/don-vi/S1/linh-vuc/2/",
+    "appraisal:leaf": "/tham-dinh/{year}/don-vi/S1/tieu-chi/{appraised_leaf}/",
+    "appraisal:leaf_not_applicable": "/tham-dinh/{year}/don-vi/S1/tieu-chi/{appraised_leaf}/khong-ap-dung/",
     "appraisal:evidence_file": "/tham-dinh/tep/{file_other}/",
     "appraisal:explanations_home": "/tham-dinh/giai-trinh/",
     "appraisal:explanations": "/tham-dinh/giai-trinh/{year}/",
-    "appraisal:explanation": "/tham-dinh/giai-trinh/{year}/A18/{appraised_leaf}/",
+    "appraisal:explanation": "/tham-dinh/giai-trinh/{year}/{yte}/{appraised_leaf}/",
     "appraisal:council": "/tham-dinh/hoi-dong/",
     "appraisal:council_year": "/tham-dinh/hoi-dong/{year}/",
     "appraisal:compute": "/tham-dinh/hoi-dong/{year}/tinh-lai/",
@@ -184,7 +188,7 @@ SAMPLES = {
     "appraisal:job": "/tham-dinh/tac-vu/{compute_job}/",
     "surveys:index": "/dieu-tra/",
     "surveys:dashboard": "/dieu-tra/{year}/",
-    "surveys:tallies": "/dieu-tra/{year}/kiem-dem/A/",
+    "surveys:tallies": "/dieu-tra/{year}/kiem-dem/S/",
     "surveys:upload_new": "/dieu-tra/{year}/nhap-phieu/",
     "surveys:upload": "/dieu-tra/tep/999999/",
     "surveys:upload_progress": "/dieu-tra/tep/999999/tien-do/",
@@ -196,9 +200,9 @@ SAMPLES = {
     "surveys:scale_new": "/dieu-tra/{year}/bang-hoi/thang-do/moi/",
     "surveys:scale_edit": "/dieu-tra/{year}/bang-hoi/thang-do/{scale}/",
     "surveys:question_edit": "/dieu-tra/{year}/bang-hoi/cau-hoi/{survey_leaf}/",
-    "surveys:blank_ballot": "/dieu-tra/{year}/phieu-trang/A/{group}.pdf",
+    "surveys:blank_ballot": "/dieu-tra/{year}/phieu-trang/S/{group}.pdf",
     "reports:documents": "/bao-cao/{year}/",
-    "reports:annex": "/bao-cao/{year}/bieu/A1.pdf",
+    "reports:annex": "/bao-cao/{year}/bieu/S1.pdf",
     "reports:summary": "/bao-cao/{year}/summary.xlsx",
     "reports:report_pdf": "/bao-cao/{year}/report.pdf",
     "reports:report_docx": "/bao-cao/{year}/report.docx",
@@ -209,6 +213,7 @@ SAMPLES = {
     "audit_export": "/nhat-ky/tai-ve.csv",
     "audit_export_xlsx": "/nhat-ky/tai-ve.xlsx",
     "notifications:notices": "/thong-bao/",
+    "notifications:outbox": "/thong-bao/thu-di/",
     "notifications:open": "/thong-bao/999999/mo/",
     "notifications:read_all": "/thong-bao/da-doc/",
     "accounts:activate_code": "/tai-khoan/kich-hoat/",
@@ -236,7 +241,7 @@ def client_for(role: str) -> Client:
     return client
 
 
-PUBLISHED, UNPUBLISHED = 2022, 2023
+PUBLISHED, UNPUBLISHED = 2025, 2026
 # Statuses per role, for URLs whose answer does not depend on the year.
 #                               anon   off  dele  head  appr  lead  coun  noivu
 UNIT = statuses(LOGIN, 200, 200, 200, 404, 404, 404, 404)
@@ -265,6 +270,8 @@ BUNDLE_DECIDERS = statuses(404, 404, 404, 404, 404, {200, 503}, {200, 503}, {200
 MATRIX = {
     "home": EVERYONE,
     "year_results": {PUBLISHED: EVERYONE, UNPUBLISHED: DECIDERS},
+    # 2026 has no ballots yet, so no SIPAS figures: the page is not found for anyone.
+    "sipas_results": {PUBLISHED: EVERYONE, UNPUBLISHED: statuses(*[404] * 8)},
     "unit_results": {PUBLISHED: EVERYONE, UNPUBLISHED: DECIDERS},
     "results_api": {PUBLISHED: EVERYONE, UNPUBLISHED: DECIDERS},
     "evidence:home": UNIT,
@@ -283,7 +290,7 @@ MATRIX = {
     "appraisal:queue": statuses(LOGIN, 403, 403, 403, 302, 302, 403, 403),
     "appraisal:queue_year": APPRAISERS,
     "appraisal:assignments": ASSIGNERS,
-    # Area 2 of block A is assigned to the appraiser in 2023 only.
+    # Area 2 of block S is assigned to the appraiser in 2026 only.
     "appraisal:unit_area": {
         PUBLISHED: statuses(LOGIN, 403, 403, 403, 404, 200, 403, 403),
         UNPUBLISHED: APPRAISERS,
@@ -336,6 +343,7 @@ MATRIX = {
     "audit_export": HOME_AFFAIRS,
     "audit_export_xlsx": HOME_AFFAIRS,
     "notifications:notices": statuses(LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:outbox": HOME_AFFAIRS,
     "notifications:open": UNIT_POST,
     "notifications:read_all": UNIT_POST,
     "accounts:activate_code": EVERYONE,
@@ -384,11 +392,11 @@ def test_every_role_gets_its_status(demo, name, year, expected):
 @pytest.mark.django_db
 def test_signed_in_answers_are_never_stored_and_every_answer_has_a_permissions_policy(demo):
     council = client_for("council")
-    for url in ("/", "/ket-qua/2023/", "/api/years/2023/results", "/tu-danh-gia/tep/{}/"):
+    for url in ("/", "/ket-qua/2026/", "/api/years/2026/results", "/tu-danh-gia/tep/{}/"):
         response = council.get(url.format(demo["file_other"]))
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "private, no-store", url
         assert "camera=()" in response["Permissions-Policy"], url
-    public = client_for("anonymous").get("/ket-qua/2022/")
+    public = client_for("anonymous").get("/ket-qua/2025/")
     assert "no-store" not in public.get("Cache-Control", "")
     assert "geolocation=()" in public["Permissions-Policy"]

@@ -8,7 +8,8 @@ from django.utils import timezone
 from appraisal.services.assignments import demo_assignments_create
 from appraisal.services.compute import results_compute
 from criteria.models import Year
-from demo.build import YearPlan, build_assessed_year, build_year_in_progress
+from demo.build import YearPlan, build_assessed_year, year_name
+from demo.haiphong.build import PLAN_2025, build_2025, build_2026
 from demo.province import BALLOT_PLAN, TARGETS_2021, TARGETS_2022
 from demo.users import DEMO_PASSWORD, demo_logins, demo_users_create
 from exchange.workbook import year_data_delete
@@ -31,13 +32,19 @@ PLANS = [
         date(2023, 3, 1),
     ),
 ]
-YEAR_IN_PROGRESS = 2023
+# Hải Phòng since the 2025 reform (DOMAIN §8): it plans its own survey when it is built.
+CITY_PLANS = [PLAN_2025]
+YEAR_IN_PROGRESS = 2026
+# The old demo's year in progress (Hải Dương's 2023): removed when the demo is loaded
+# again, known by the name the old demo gave it, so that no year of anyone else's goes.
+RETIRED_YEARS = {2023: year_name(2023)}
 
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu tỉnh Hải Dương: năm 2021 và 2022 đã công bố, năm 2023 đang tự "
-        "đánh giá, và tài khoản mẫu cho mọi vai trò. Chạy lại nhiều lần cho cùng kết quả; "
+        "Nạp dữ liệu mẫu thành phố Hải Phòng: năm 2025 đã công bố, năm 2026 đang tự đánh "
+        "giá; lịch sử tỉnh Hải Dương (năm 2021 và 2022 đã công bố) trước khi hợp nhất; và tài "
+        "khoản mẫu cho mọi vai trò. Chạy lại nhiều lần cho cùng kết quả; "
         "mỗi lần chạy (trừ --logins-only) đặt lại mật khẩu các tài khoản mẫu."
     )
 
@@ -72,16 +79,24 @@ class Command(BaseCommand):
         self.print_logins(logins)
 
     def load(self, *, reset: bool) -> None:
-        years = [plan.year for plan in PLANS] + [YEAR_IN_PROGRESS]
+        years = [plan.year for plan in PLANS + CITY_PLANS] + [YEAR_IN_PROGRESS]
         existing = set(Year.objects.filter(year__in=years).values_list("year", flat=True))
-        if existing == set(years) and not reset:
+        retired = [
+            year
+            for year in Year.objects.filter(year__in=RETIRED_YEARS)
+            if year.name == RETIRED_YEARS[year.year]
+        ]
+        if existing == set(years) and not retired and not reset:
             self.stdout.write("Dữ liệu mẫu đã có (dùng --reset để nạp lại).")
             return
-        for year in Year.objects.filter(year__in=years):
+        for year in [*Year.objects.filter(year__in=years), *retired]:
             year_data_delete(year=year)
-        for plan in PLANS:
-            year = build_assessed_year(plan)
-            survey_plan_save(year=year, plan=BALLOT_PLAN, one_unit_groups={"nguoi_dan"})
+        for plan in PLANS + CITY_PLANS:
+            if plan in CITY_PLANS:
+                year = build_2025(plan)
+            else:
+                year = build_assessed_year(plan)
+                survey_plan_save(year=year, plan=BALLOT_PLAN, one_unit_groups={"nguoi_dan"})
             results_compute(year=year)
             with transaction.atomic():
                 year.status = Year.Status.PUBLISHED
@@ -92,7 +107,7 @@ class Command(BaseCommand):
                 # As a publication does: the published documents, for visitors to download.
                 render_start(year=year)
                 self.stdout.write(f"Năm {plan.year}: đã gửi kết xuất tài liệu.")
-        build_year_in_progress(YEAR_IN_PROGRESS, timezone.localdate())
+        build_2026(timezone.localdate())
         self.stdout.write(f"Năm {YEAR_IN_PROGRESS}: đang trong thời gian tự đánh giá.")
 
     def print_logins(self, rows) -> None:
