@@ -53,32 +53,32 @@ def ranking_bars(rows: list[tuple], *, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="18" font-size="14" font-weight="600">{escape(title)}</text>',
+        f'<text x="0" y="18" font-size="0.875rem" font-weight="600">{escape(title)}</text>',
     ]
     for tick in (0, 50, 70, 80, 90, 100):
         x = label_width + bar_width * Decimal(tick) / 100
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{legend_top - 22}" '
             f'stroke="#d9dee4" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{legend_top - 8}" font-size="11" text-anchor="middle" '
+            f'<text x="{x:.1f}" y="{legend_top - 8}" font-size="0.6875rem" text-anchor="middle" '
             f'fill="#4a5561">{tick}</text>'
         )
     for place, (label, index, band) in enumerate(rows):
         y = top + place * row_height
         length = bar_width * min(index, Decimal(100)) / 100  # a Decimal, printed with 1 place
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
+            f'<text x="{label_width - 8}" y="{y + 15}" font-size="0.75rem" text-anchor="end">'
             f"{escape(label)}</text>"
             f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
             f'fill="{band_colour(position[Decimal(band)])}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" font-size="12">'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 15}" font-size="0.75rem">'
             f"{vn(index)}</text>"
         )
     for threshold, words, x, y in legend:
         parts.append(
             f'<rect x="{x}" y="{y + 4}" width="12" height="12" '
             f'fill="{band_colour(position[threshold])}"/>'
-            f'<text x="{x + 16}" y="{y + 15}" font-size="12">Nhóm {escape(words)}</text>'
+            f'<text x="{x + 16}" y="{y + 15}" font-size="0.75rem">Nhóm {escape(words)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -105,7 +105,7 @@ def history_line(points: list[tuple[int, Decimal, int]], *, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>',
+        f'<text x="0" y="16" font-size="0.875rem" font-weight="600">{escape(title)}</text>',
     ]
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{x(year):.1f},{y(index):.1f}"
@@ -115,9 +115,9 @@ def history_line(points: list[tuple[int, Decimal, int]], *, title: str) -> str:
     for year, index, rank in points:
         parts.append(
             f'<circle cx="{x(year):.1f}" cy="{y(index):.1f}" r="4" fill="#2f6fa3"/>'
-            f'<text x="{x(year):.1f}" y="{y(index) - 9:.1f}" font-size="12" '
+            f'<text x="{x(year):.1f}" y="{y(index) - 9:.1f}" font-size="0.75rem" '
             f'text-anchor="middle">{vn(index)} (hạng {rank})</text>'
-            f'<text x="{x(year):.1f}" y="{height - 14}" font-size="12" '
+            f'<text x="{x(year):.1f}" y="{height - 14}" font-size="0.75rem" '
             f'text-anchor="middle">{year}</text>'
         )
     parts.append("</svg>")
@@ -163,7 +163,7 @@ def sipas_bars(
         'class="chart">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(description)}</desc>",
-        f'<text x="0" y="18" font-size="14" font-weight="600">{escape(title)}</text>',
+        f'<text x="0" y="18" font-size="0.875rem" font-weight="600">{escape(title)}</text>',
     ]
     step = Decimal(5) if Decimal(100) - start <= 30 else Decimal(10)
     tick = start
@@ -171,7 +171,7 @@ def sipas_bars(
         parts.append(
             f'<line x1="{x(tick):.1f}" y1="{top - 4}" x2="{x(tick):.1f}" y2="{axis_bottom}" '
             f'stroke="#d9dee4" stroke-width="1"/>'
-            f'<text x="{x(tick):.1f}" y="{axis_bottom + 16}" font-size="11" '
+            f'<text x="{x(tick):.1f}" y="{axis_bottom + 16}" font-size="0.6875rem" '
             f'text-anchor="middle" fill="#4a5561">{vn(tick, 0)}</text>'
         )
         tick += step
@@ -182,7 +182,7 @@ def sipas_bars(
         colour = "#14632e" if is_pooled else "#1d5f99"
         end = x(index)
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" font-size="12" text-anchor="end"{weight}>'
+            f'<text x="{label_width - 8}" y="{y + 15}" font-size="0.75rem" text-anchor="end"{weight}>'
             f"{escape(label)}</text>"
             f'<rect x="{label_width}" y="{y + 4}" width="{end - label_width:.1f}" '
             f'height="{row_height - 8}" fill="{colour}"/>'
@@ -200,7 +200,7 @@ def sipas_bars(
             )
             right = max(end, x(high))
         parts.append(
-            f'<text x="{right + 6:.1f}" y="{y + 15}" font-size="12"{weight}>{vn(index)}</text>'
+            f'<text x="{right + 6:.1f}" y="{y + 15}" font-size="0.75rem"{weight}>{vn(index)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

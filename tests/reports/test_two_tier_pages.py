@@ -629,7 +629,7 @@ def test_ranking_chart_legend_names_bands_and_wraps_without_float_geometry():
         ("D", D("60"), D("0"), ""),
     ]
     svg = ranking_bars(rows, title="Chỉ số")
-    legend = re.findall(r'<text x="\d+(?:\.\d)?" y="(\d+)" font-size="12">Nhóm ', svg)
+    legend = re.findall(r'<text x="\d+(?:\.\d)?" y="(\d+)" font-size="0.75rem">Nhóm ', svg)
 
     assert "Nhóm Khá trong toàn thành phố (≥ 72,5 %)" in svg
     assert len(set(legend)) == 2  # four items on two lines
@@ -644,3 +644,11 @@ def test_counts_carry_the_vietnamese_thousands_dot(client, year_2035):
     doc = report_document(year_report(year_2035))
     text = " ".join(getattr(e, "text", "") for e in doc.body)
     assert "23.105 câu trả lời được tính" in text
+
+
+def test_chart_text_is_sized_in_relative_units_so_it_grows_with_the_readers_font(client, year_2035):
+    """Issue 16, Build 5: chart text in rem, never a fixed pixel size."""
+    for url in ("/ket-qua/2035/", "/ket-qua/2035/hai-long/"):
+        page = client.get(url).content.decode()
+        sizes = re.findall(r'<text[^>]* font-size="([^"]+)"', page)
+        assert sizes and all(size.endswith("rem") for size in sizes), (url, set(sizes))
