@@ -42,6 +42,8 @@ def create_ballots(year: Year, structure: dict, groups, options, targets: dict[s
     ] = []  # ballot index, unit key, leaf, scale, option
     for block_code, plan in BALLOT_PLAN.items():
         units = [u for u in UNITS if u.code[0] == block_code]
+        # A respondent's mood: the probability behind the random answers, never a score
+        # (the survey points are then computed exactly, in Decimal, by the engine).
         satisfaction = {
             u.key: float(targets[u.key].index) / 100 + rng.uniform(-0.02, 0.015) for u in units
         }

@@ -92,6 +92,7 @@ def body_element(document, element) -> None:
 def column_widths(table: Table, columns: int, available: int) -> list[int]:
     """Each column's width in EMU: the table's own relative widths (those the PDF uses), or
     else by content, names wide and numbers narrow; they add up to `available`."""
+    # Layout only (column widths in EMU, rounded to integers below), never a score.
     weights = [float(w) for w in table.widths] if len(table.widths) == columns else []
     if not weights:
         weights = [4.0] * columns

@@ -55,6 +55,8 @@ def create_ballots(year: Year, structure: dict, groups, options, targets: dict[s
         survey = [c.code for c in criteria.values() if c.method == "survey"]
         organisation_leaves = [code for code in survey if code.split(".")[1] == "1"]
         citizen_leaves = [code for code in survey if code.split(".")[1] == "2"]
+        # The probability behind the random answers, never a score (the engine computes the
+        # points from the answers in Decimal).
         mood = {u.key: float(targets[u.key].index) / 100 + rng.uniform(-0.02, 0.015) for u in units}
         for group_code, count in ORGANISATION_PLAN[block_code].items():
             for number in range(1, count + 1):
