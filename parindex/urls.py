@@ -27,6 +27,8 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("nam-danh-gia/", include("criteria.urls")),
+    path("nam-danh-gia/", include("exchange.urls")),
     path("nhat-ky/", audit_views.audit_log, name="audit_log"),
     path("nhat-ky/tai-ve.csv", audit_views.audit_export, name="audit_export"),
     path("nhat-ky/tai-ve.xlsx", audit_views.audit_export_xlsx, name="audit_export_xlsx"),
