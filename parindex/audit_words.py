@@ -43,6 +43,7 @@ ACTIONS: dict[str, tuple[str, str | None]] = {
     "correction_score": ("Đính chính điểm thẩm định", "appraisal.AppraisalEntry"),
     "correction_publish": ("Công bố kết quả đính chính", "appraisal.Computation"),
     "correction_cancel": ("Hủy đính chính", "appraisal.Computation"),
+    "comparisons_refresh": ("Tính lại so sánh với năm trước", "appraisal.Computation"),
     "evidence_orphan_delete": ("Xóa tài liệu kiểm chứng không còn dùng", None),
     "person_import_add": ("Tạo tài khoản từ danh sách cán bộ", None),
     "person_import_change": ("Cập nhật tài khoản từ danh sách cán bộ", None),

@@ -183,6 +183,14 @@ def survey_codes_for_year(
     )
 
 
+def _case_folding(codes) -> dict[str, str]:
+    """Casefolded code → the one code it stands for; codes sharing a fold are left out."""
+    folded: dict[str, set[str]] = {}
+    for code in codes:
+        folded.setdefault(code.casefold(), set()).add(code)
+    return {key: next(iter(same)) for key, same in folded.items() if len(same) == 1}
+
+
 class BallotChecker:
     """Judges ballot rows one at a time against a year's codes, remembering what it saw.
 
@@ -199,6 +207,19 @@ class BallotChecker:
         }
         self._numbers: dict[str, int] = {}
         self._seen: dict[int, int] = {}
+        # Codes are case-insensitive (issue 13, Build 3): `s1` or `HDND` typed in Excel is
+        # the year's `S1` or `hdnd`, when no other code differs from it only by case.
+        options = frozenset().union(*codes.options.values()) if codes.options else frozenset()
+        self._exact = {"unit": codes.unit_blocks.keys(), "group": codes.groups, "option": options}
+        self._folded = {kind: _case_folding(known) for kind, known in self._exact.items()}
+
+    def codes_folded(self, values: dict[str, str]) -> dict[str, str]:
+        """`values` with its unit, group and option codes spelt as the year spells them."""
+        for kind in ("unit", "group", "option"):
+            code = values.get(kind)
+            if code and code not in self._exact[kind]:
+                values[kind] = self._folded[kind].get(code.casefold(), code)
+        return values
 
     def _number(self, kind: str, code: str) -> int:
         key = kind + code
@@ -330,7 +351,9 @@ class BallotChecker:
 
     def check_long(self, number: int, row: Row) -> tuple[AnswerRow | None, list[str]]:
         """A row of the long format; (None, []) for a blank or unchecked row."""
-        values = {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
+        values = self.codes_folded(
+            {column: cell_text(row.get(column)) for column in BALLOT_COLUMNS}
+        )
         if not any(values.values()) or values["unit"] in self.codes.unchecked_units:
             return None, []
         errors = blank_required(self.sheet, number, values, BALLOT_COLUMNS)

@@ -558,8 +558,13 @@ def _rows(source: BallotSource, checker: BallotChecker):
         if broken:
             yield number, [], broken
             continue
-        values = {column: cell_text(cell(cells, p)) for column, p in positions.items()}
-        options = [(code, cell_text(cell(cells, p))) for code, p in source.criteria]
+        values = checker.codes_folded(
+            {column: cell_text(cell(cells, p)) for column, p in positions.items()}
+        )
+        options = [
+            (code, checker.codes_folded({"option": cell_text(cell(cells, p))})["option"])
+            for code, p in source.criteria
+        ]
         answered = [(code, option) for code, option in options if option]
         if not any(values.values()) and not answered:
             continue

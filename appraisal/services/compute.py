@@ -251,16 +251,9 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     by_code = {p.unit.code: p for p in participations}
     scored = []
     done = 0
-    for block, block_criteria, criteria_set, rules, units in blocks:
-        results = scoring.score_block(criteria_set, rules, units)
-        comparisons = lineage.compare_year(
-            (unit_record(year, block, result, basis) for result in results),
-            basis.lineages,
-            basis.history,
-            basis.closest_earlier,
-        )
-        scored.append((block_criteria, results, comparisons))
-        done += len(units)
+    for block_scored in blocks_scored(year, blocks, basis):
+        scored.append(block_scored)
+        done += len(block_scored[1])
         if job is not None:
             job_progress(job, done, total_units)
     satisfaction = sipas.sipas_year(basis.satisfaction)
@@ -308,6 +301,20 @@ def results_compute(*, year: Year, job: Job | None = None) -> Computation:
     return computation
 
 
+def blocks_scored(year: Year, blocks, basis: YearBasis):
+    """Each block scored by the engine and compared with the earlier years (DOMAIN §8):
+    (its criteria, the engine's unit results, unit code → comparison), block by block."""
+    for block, block_criteria, criteria_set, rules, _units in blocks:
+        results = scoring.score_block(criteria_set, rules, _units)
+        comparisons = lineage.compare_year(
+            (unit_record(year, block, result, basis) for result in results),
+            basis.lineages,
+            basis.history,
+            basis.closest_earlier,
+        )
+        yield block_criteria, results, comparisons
+
+
 def unit_record(
     year: Year, block, result: scoring.UnitResult, basis: YearBasis
 ) -> lineage.UnitRecord:
@@ -337,28 +344,35 @@ def unit_result_row(
         max_points=stored(result.unit.max_points),
         index=stored(result.unit.index),
         rank=result.rank,
-        rank_change=comparison.rank_change,
         band=result.band,
         band_name=result.band_name,
         classification=result.unit.classification,
         self_review=list(result.unit.self_review),
-        warnings=[
-            *result.unit.warnings,
-            *(
-                f"đơn vị tiền thân {ref}: không có kết quả đã tính, không so sánh"
-                for ref in comparison.missing
-            ),
-        ],
-        index_change=change_stored(comparison.index_change),
-        predecessors=[
-            {"year": p.year, "code": p.code, "name": p.name} for p in comparison.predecessors
-        ],
+        **comparison_fields(result, comparison),
         sipas_index=stored(index.index) if index else None,
         sipas_rank=satisfaction.rank,
         sipas_counted=index.counted if index else None,
         sipas_low=stored(index.low) if index else None,
         sipas_high=stored(index.high) if index else None,
     )
+
+
+def comparison_fields(result: scoring.UnitResult, comparison: lineage.Comparison) -> dict:
+    """A stored unit result's fields that compare it with earlier years (DOMAIN §8)."""
+    return {
+        "rank_change": comparison.rank_change,
+        "index_change": change_stored(comparison.index_change),
+        "predecessors": [
+            {"year": p.year, "code": p.code, "name": p.name} for p in comparison.predecessors
+        ],
+        "warnings": [
+            *result.unit.warnings,
+            *(
+                f"đơn vị tiền thân {ref}: không có kết quả đã tính, không so sánh"
+                for ref in comparison.missing
+            ),
+        ],
+    }
 
 
 def block_result_row(computation: Computation, block_id, pooled) -> BlockResult:

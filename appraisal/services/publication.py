@@ -189,6 +189,10 @@ def year_publish(
             note=computation.correction_reason,
         )
         transaction.on_commit(lambda: documents_after_publication(locked, by))
+    # Later published years compare with what this year now shows (derived data).
+    from .comparisons import later_comparisons_refresh
+
+    later_comparisons_refresh(locked, by=by)
     year.status, year.published_on = locked.status, locked.published_on
     return year
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from appraisal.models import Explanation, UnitResult
 from appraisal.results import results_document, results_json
 from appraisal.revisions import computed_revision
+from appraisal.services.comparisons import later_comparisons_refresh
 from appraisal.services.compute import results_compute
 from criteria.models import Criterion, Participation, Year
 from evidence.models import EvidenceFile, Score
@@ -293,6 +294,19 @@ def _results_import(year: Year, verified: Verified, summary: ImportSummary) -> N
             [f"{RESULTS}: kết quả tính lại khác kết quả trong kho lưu trữ:", *shown]
         )
     summary.results_units = sum(len(block["units"]) for block in recomputed["blocks"])
+    if year.is_published:
+        # Later published years compare with this one now (derived data, DOMAIN §8).
+        for later, units in later_comparisons_refresh(year).items():
+            summary.results_note = "; ".join(
+                filter(
+                    None,
+                    [
+                        summary.results_note,
+                        f"so sánh của năm {later} được tính lại "
+                        f"với năm {year.year} ({units} đơn vị)",
+                    ],
+                )
+            )
 
 
 def trimmed_like(value, like):

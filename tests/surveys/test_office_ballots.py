@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
@@ -384,3 +385,35 @@ def test_an_ods_with_a_far_cell_is_refused_before_its_grid_is_allocated(
         f"ballots!1: -: Tệp 'b.ods' có trang tính quá lớn ({len(NEW_ROWS) + 2 + rows} dòng × "
         f"{columns} cột có dữ liệu): xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx."
     ]
+
+
+# Made once with Debian's LibreOffice 7.4 (libreoffice-calc-nogui): an xlsx holding
+# NEW_ROWS on a sheet "Phiếu", converted with `soffice --headless --convert-to xls`.
+LIBREOFFICE_XLS = Path(__file__).parent / "files" / "phieu-libreoffice.xls"
+
+
+def test_an_xls_ballot_file_saved_by_libreoffice_is_accepted(year, capsys):
+    lines = imported(LIBREOFFICE_XLS, capsys)
+    assert lines[-1] == "Đã nhập 3 câu trả lời (2 phiếu mới) cho năm 2022."
+    assert sorted(
+        Answer.objects.filter(ballot__code__in=["P3", "P4"]).values_list(
+            "ballot__code", "participation__unit__code", "criterion__code", "option__code"
+        )
+    ) == [("P3", "A1", "2.1.1", "B"), ("P3", "A18", "2.1.2", "A"), ("P4", "A18", "2.1.1", "E")]
+
+
+def test_codes_typed_in_another_case_are_the_years_codes(tmp_path, year, capsys):
+    rows = [HEADER, ["P3", "HDND", "a1", "2.1.1", "b"], ["P4", "Nguoi_Dan", "a18", "2.1.1", "e"]]
+    lines = imported(write_csv(tmp_path / "b.csv", rows), capsys)
+    assert lines[-1] == "Đã nhập 2 câu trả lời (2 phiếu mới) cho năm 2022."
+    assert sorted(
+        Answer.objects.filter(ballot__code__in=["P3", "P4"]).values_list(
+            "ballot__group__code", "participation__unit__code", "option__code"
+        )
+    ) == [("hdnd", "A1", "B"), ("nguoi_dan", "A18", "E")]
+
+
+def test_a_wide_file_folds_the_case_of_its_codes_too(tmp_path, year, capsys):
+    rows = [["ballot", "group", "unit", "2.1.1", "2.1.2"], ["P3", "HDND", "a18", "b", "a"]]
+    lines = imported(write_csv(tmp_path / "b.csv", rows), capsys)
+    assert lines[-1] == "Đã nhập 2 câu trả lời (1 phiếu mới) cho năm 2022."

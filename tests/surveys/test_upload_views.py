@@ -178,3 +178,18 @@ def test_progress_fragment_tells_htmx_to_reload_when_done(client, home_affairs):
     assert response.status_code == 200
     assert response["HX-Refresh"] == "true"
     assert "Hoàn thành" in response.content.decode()
+
+
+def test_an_xls_saved_by_libreoffice_is_checked_and_imported(client, home_affairs):
+    from .test_office_ballots import LIBREOFFICE_XLS
+
+    client.force_login(home_affairs)
+    response = upload(client, LIBREOFFICE_XLS.read_bytes(), name="phieu.xls")
+    upload_obj = BallotUpload.objects.get()
+    assert upload_obj.status == BallotUpload.Status.CHECKED, upload_obj.errors
+    assert StagedAnswer.objects.count() == 3
+    client.post(reverse("surveys:upload_confirm", args=[upload_obj.pk]), {"confirm": "on"})
+    upload_obj.refresh_from_db()
+    assert upload_obj.status == BallotUpload.Status.IMPORTED
+    assert stored() == (5, 10)
+    assert response.status_code == 302
