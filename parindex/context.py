@@ -15,6 +15,8 @@ NAVIGATION = [
     ("Hội đồng", "appraisal:council", {R.COUNCIL, R.HOME_AFFAIRS, R.SECRETARIAT_LEAD}),
     ("Điều tra XHH", "surveys:index", {R.HOME_AFFAIRS}),
     ("Báo cáo", "reports:documents", {R.HOME_AFFAIRS, R.COUNCIL, R.SECRETARIAT_LEAD}),
+    ("Bộ chỉ số", "criteria:tree_home", {R.HOME_AFFAIRS}),
+    ("Năm mới", "exchange:start_year", {R.HOME_AFFAIRS}),
     ("Nhật ký", "audit_log", {R.HOME_AFFAIRS}),
 ]
 
@@ -31,6 +33,12 @@ def latest_computed_year() -> int | None:
     )
 
 
+def latest_year() -> int | None:
+    from criteria.models import Year
+
+    return Year.objects.order_by("-year").values_list("year", flat=True).first()
+
+
 def navigation(request):
     roles = roles_of(request.user)
     links = []
@@ -43,6 +51,13 @@ def navigation(request):
                     if latest is None:
                         continue
                     links.append((label, reverse(name, args=[latest])))
+                    continue
+                if name == "criteria:tree_home":
+                    # The tree of the newest year (the one being prepared, when there is one).
+                    newest = latest_year()
+                    if newest is None:
+                        continue
+                    links.append((label, reverse(name, args=[newest])))
                     continue
                 links.append((label, reverse(name)))
             except NoReverseMatch:

@@ -227,6 +227,10 @@ SAMPLES = {
     "accounts:password_change_done": "/tai-khoan/doi-mat-khau/xong/",
     "login": "/dang-nhap/",
     "logout": "/dang-xuat/",
+    "exchange:start_year": "/nam-danh-gia/bat-dau/",
+    "criteria:tree_home": "/nam-danh-gia/{year}/bo-chi-so/",
+    "criteria:tree": "/nam-danh-gia/{year}/bo-chi-so/S/",
+    "criteria:tree_edit": "/nam-danh-gia/{year}/bo-chi-so/S/sua/",
 }
 
 
@@ -269,6 +273,11 @@ BUNDLE_DECIDERS = statuses(404, 404, 404, 404, 404, {200, 503}, {200, 503}, {200
 # URL name → expected statuses: one dict for every year, or {year: dict}.
 MATRIX = {
     "home": EVERYONE,
+    "exchange:start_year": HOME_AFFAIRS,
+    # Redirects to the block when the year has only one.
+    "criteria:tree_home": statuses(LOGIN, 403, 403, 403, 403, 403, 403, {200, 302}),
+    "criteria:tree": HOME_AFFAIRS,
+    "criteria:tree_edit": EVERYONE_405,
     "year_results": {PUBLISHED: EVERYONE, UNPUBLISHED: DECIDERS},
     # 2026 has no ballots yet, so no SIPAS figures: the page is not found for anyone.
     "sipas_results": {PUBLISHED: EVERYONE, UNPUBLISHED: statuses(*[404] * 8)},
